@@ -1,0 +1,5 @@
+import { requireOrWarnRedis } from '../scripts/redis-probe.mjs';
+
+export default async function globalSetup() {
+  await requireOrWarnRedis();
+}
