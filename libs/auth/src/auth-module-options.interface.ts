@@ -22,4 +22,17 @@ export interface AuthModuleOptions {
   tenantId: string;
   /** Application (client) ID of this API's app registration. */
   clientId: string;
+  /**
+   * Extra CA certificates (PEM) to trust for the identity provider, on top of Node's roots, without
+   * changing process-wide TLS settings. For the local emulator or a TLS-inspecting proxy.
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ ...options, trustedCa: [emulator.caCertPem] });
+   * ```
+   */
+  trustedCa?: readonly string[];
+
+  // --- incoming token validation (validation/, authorization/) ---
+
+  // --- token acquisition (token-acquisition/, token-cache/) ---
 }

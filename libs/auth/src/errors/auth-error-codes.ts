@@ -28,6 +28,13 @@ export const AuthErrorCode = {
   InvalidInstance: 'NIW1002',
   /** `tenantId` is missing or malformed. */
   InvalidTenantId: 'NIW1003',
+  // 1xxx configuration: add new codes above this line, numbered in order.
+
+  // 2xxx authorization (scopes, app permissions, guard metadata).
+
+  // 3xxx incoming token validation.
+
+  // 4xxx token acquisition (on-behalf-of, client credentials, credentials, cache).
 } as const;
 
 /**

@@ -1,0 +1,41 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AuthPrincipal } from './auth-principal.interface.js';
+
+/**
+ * What the guard records about the caller of the current request.
+ * @internal
+ */
+export interface AuthRequestContext {
+  readonly principal: AuthPrincipal;
+  /** The validated incoming access token, kept for on-behalf-of. Never logged or exposed. */
+  readonly assertion: string;
+}
+
+/**
+ * Holds the caller of the current request in AsyncLocalStorage, so services need neither the
+ * request object nor REQUEST-scoped providers.
+ *
+ * The store is a mutable holder entered once per request (`enterWith` from the guard, which runs
+ * inside the request's async context), so everything the handler awaits sees the caller.
+ * @internal
+ */
+export class RequestContextStore {
+  private static readonly storage = new AsyncLocalStorage<{ current?: AuthRequestContext }>();
+
+  /** Records the caller for the rest of the current async context. */
+  static set(context: AuthRequestContext): void {
+    const holder = RequestContextStore.storage.getStore();
+    if (holder) holder.current = context;
+    else RequestContextStore.storage.enterWith({ current: context });
+  }
+
+  /** The caller of the current request, if a guard authenticated one. */
+  static get(): AuthRequestContext | undefined {
+    return RequestContextStore.storage.getStore()?.current;
+  }
+
+  /** Runs `fn` with `context` as the caller (for background jobs, tests and RPC handlers). */
+  static run<T>(context: AuthRequestContext, fn: () => T): T {
+    return RequestContextStore.storage.run({ current: context }, fn);
+  }
+}
