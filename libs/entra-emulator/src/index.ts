@@ -8,3 +8,14 @@
  * ```
  */
 export const EMULATOR_VERSION = '0.1.0';
+export * from './directory/directory.types.js';
+export { DEFAULT_IDS, DEFAULT_DIRECTORY } from './directory/default-directory.js';
+export {
+  ResolvedDirectory,
+  EmulatorConfigurationError,
+  type ResolvedApp,
+  type ResolvedTenant,
+  type ResolvedUser,
+  type ResolvedPolicy,
+  type RegisteredCertificate,
+} from './directory/directory.js';
