@@ -45,10 +45,12 @@ class ProbeController {
 })
 class ProbeModule {}
 
-describe.each([
+const adapters: [string, () => FastifyAdapter | undefined][] = [
   ['express', () => undefined],
   ['fastify', () => new FastifyAdapter()],
-] as const)('request context on %s', (_name, adapter) => {
+];
+
+describe.each(adapters)('request context on %s', (_name, adapter) => {
   let app: INestApplication | undefined;
   afterEach(async () => app?.close());
 
