@@ -162,7 +162,7 @@ export async function startLocalIdp(): Promise<LocalIdp> {
         ? await newKey()
         : (keys.find((k) => k.kid === (options.kid ?? idp.activeKid)) ?? keys[keys.length - 1]!);
       return new SignJWT(payload)
-        .setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid, ...options.header } as never)
+        .setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid, ...options.header })
         .sign(key.privateKey);
     },
     async rotateKeys() {
