@@ -87,9 +87,18 @@ export class AuthGuard implements CanActivate {
     @Inject(NORMALIZED_AUTH_OPTIONS) private readonly options: NormalizedAuthOptions,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const requirements = this.requirementsFor(context);
     if (requirements.isPublic) return true;
+    // Synchronously, before any await: see RequestContextStore.begin().
+    RequestContextStore.begin();
+    return this.authenticateAndAuthorize(context, requirements);
+  }
+
+  private async authenticateAndAuthorize(
+    context: ExecutionContext,
+    requirements: ResolvedRequirements,
+  ): Promise<boolean> {
     const request = this.getRequest(context);
     const token = extractBearerToken(request);
     if (token === undefined) {

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { PassportStrategy } from '@nestjs/passport';
 import { PASSPORT_AZURE_AD_STRATEGY_NAME } from '../auth.constants.js';
 import type { NormalizedAuthOptions } from '../auth-options.normalize.js';
@@ -162,7 +163,8 @@ export class PassportAzureAdAuthenticator implements BearerAuthenticator {
       const attempt = Object.create(this.strategy) as PassportAttempt;
       attempt.success = (user) => resolve(user as AuthPrincipal);
       attempt.fail = (challenge) => {
-        if (challenge instanceof Error) {
+        // Metadata/JWKS failures arrive as an Error object (often from Node's own realm), token refusals as a string.
+        if (challenge instanceof Error || types.isNativeError(challenge)) {
           reject(
             new IdentityProviderUnavailableError(
               'passport-azure-ad could not load the identity provider metadata or keys.',
@@ -181,7 +183,8 @@ export class PassportAzureAdAuthenticator implements BearerAuthenticator {
           );
         }
       };
-      attempt.error = (error) => reject(error instanceof Error ? error : new Error('passport-azure-ad failed'));
+      attempt.error = (error) =>
+        reject(error instanceof Error || types.isNativeError(error) ? error : new Error('passport-azure-ad failed'));
       const refuse = () =>
         reject(TokenValidationError.create(AuthErrorCode.RejectedByPassportAzureAd, 'The token was refused.'));
       attempt.pass = refuse;
@@ -192,7 +195,7 @@ export class PassportAzureAdAuthenticator implements BearerAuthenticator {
           { session: false },
         );
       } catch (error) {
-        reject(error instanceof Error ? error : new Error('passport-azure-ad failed'));
+        reject(error instanceof Error || types.isNativeError(error) ? error : new Error('passport-azure-ad failed'));
       }
     });
   }
