@@ -49,6 +49,8 @@ export interface LocalIdp {
   rotateKeys(): Promise<string>;
   injectFault(fault: Fault): void;
   clearFaults(): void;
+  /** The published modulus (`n`) of the active key, as a would-be HMAC secret. */
+  activeModulus(): string;
   hits(route: 'metadata' | 'jwks'): number;
   stop(): Promise<void>;
 }
@@ -171,6 +173,9 @@ export async function startLocalIdp(): Promise<LocalIdp> {
     },
     injectFault(fault) {
       faults.push({ ...fault });
+    },
+    activeModulus() {
+      return keys[keys.length - 1]!.jwk.n!;
     },
     clearFaults() {
       faults.length = 0;
