@@ -1,9 +1,10 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { AUTH_MODULE_OPTIONS, ConfigurableModuleClass } from './auth.module-definition.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { normalizeAuthOptions } from './auth-options.normalize.js';
 import { NORMALIZED_AUTH_OPTIONS } from './auth.internal-constants.js';
 import { validationExports, validationProviders } from './validation/validation.providers.js';
+import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
 
 /**
  * The nest-identity-web module: validates incoming Microsoft Entra ID bearer tokens and acquires
@@ -31,4 +32,9 @@ import { validationExports, validationProviders } from './validation/validation.
   ],
   exports: [NORMALIZED_AUTH_OPTIONS, ...validationExports],
 })
-export class AuthModule extends ConfigurableModuleClass {}
+export class AuthModule extends ConfigurableModuleClass implements NestModule {
+  /** Opens the per-request context (AsyncLocalStorage) for every route, before guards run. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes('{*path}');
+  }
+}
