@@ -3,6 +3,7 @@ import { AUTH_MODULE_OPTIONS, ConfigurableModuleClass } from './auth.module-defi
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { normalizeAuthOptions } from './auth-options.normalize.js';
 import { NORMALIZED_AUTH_OPTIONS } from './auth.internal-constants.js';
+import { validationExports, validationProviders } from './validation/validation.providers.js';
 import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
 
 /**
@@ -27,8 +28,9 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
       inject: [AUTH_MODULE_OPTIONS],
       useFactory: (options: AuthModuleOptions) => normalizeAuthOptions(options),
     },
+    ...validationProviders,
   ],
-  exports: [NORMALIZED_AUTH_OPTIONS],
+  exports: [NORMALIZED_AUTH_OPTIONS, ...validationExports],
 })
 export class AuthModule extends ConfigurableModuleClass implements NestModule {
   /** Opens the per-request context (AsyncLocalStorage) for every route, before guards run. */
