@@ -41,6 +41,7 @@ describe('client credentials', () => {
         AuthModule.forRoot({ tenantId: TID, clientId: 'my-api-client', identityProviderTransport: idp, ...options }),
       ],
     }).compile();
+    moduleRef.useLogger(false);
     return moduleRef.get(ITokenAcquisition);
   }
 

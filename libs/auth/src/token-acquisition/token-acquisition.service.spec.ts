@@ -74,6 +74,7 @@ describe('TokenAcquisitionService', () => {
         }),
       ],
     }).compile();
+    moduleRef.useLogger(false);
     return { tokens: moduleRef.get(ITokenAcquisition), stats: moduleRef.get(TokenAcquisitionStatistics) };
   }
 
