@@ -72,6 +72,7 @@ export class TokenAcquisitionService extends ITokenAcquisition {
     this.now = settings.cache.now;
     this.cache = new TokenCache(
       {
+        namespace: `niw:${settings.clientId}:`,
         maxEntries: settings.cache.maxEntries,
         maxSizeBytes: settings.cache.maxSizeBytes,
         disableL1: settings.cache.disableL1,
@@ -112,7 +113,7 @@ export class TokenAcquisitionService extends ITokenAcquisition {
     }
     // The caller's tenant is a function of the assertion, so the assertion hash already
     // partitions by it; only an explicit tenant override needs its own key component.
-    const key = `obo|${this.settings.clientId}|${tenantOverride}|${scopeSet.key}|${caller.hash}`;
+    const key = `o|${tenantOverride}|${scopeSet.key}|${caller.hash}`;
     return this.resolve(key, options, started, () => {
       const principal = caller.principal ?? principalFromAssertion(caller.assertion);
       if (principal.isAppOnly) {
@@ -151,7 +152,7 @@ export class TokenAcquisitionService extends ITokenAcquisition {
       throw error;
     }
     // Partitioned by resource (Microsoft.Identity.Web's PartitionAppTokenCacheByAudience, on by default).
-    const key = `app|${this.settings.clientId}|${tenant.toLowerCase()}|${scopeSet.key}`;
+    const key = `a|${tenant.toLowerCase()}|${scopeSet.key}`;
     return this.resolve(key, options, started, () => ({ flow: 'clientCredentials', tenant, scopes: scopeSet.scopes }));
   }
 

@@ -11,6 +11,8 @@ export type CacheLookup =
 
 /** Settings of {@link TokenCache}. @internal */
 export interface TokenCacheSettings {
+  /** Prefix of L2 keys, so that several apps can share one store. */
+  readonly namespace: string;
   readonly maxEntries: number;
   readonly maxSizeBytes: number;
   readonly disableL1: boolean;
@@ -48,7 +50,7 @@ export class TokenCache {
     if (!store) return undefined;
     let value: string | undefined;
     try {
-      value = await store.get(key);
+      value = await store.get(this.settings.namespace + key);
     } catch (error) {
       this.stats.l2Errors++;
       this.logger.warn({ event: 'l2_read_failed', error: describe(error) });
@@ -71,7 +73,7 @@ export class TokenCache {
     const ttlSeconds = Math.ceil((token.staleOn - now) / 1000);
     if (ttlSeconds < 1) return;
     try {
-      await store.set(key, serializeCachedToken(token), ttlSeconds);
+      await store.set(this.settings.namespace + key, serializeCachedToken(token), ttlSeconds);
     } catch (error) {
       this.stats.l2Errors++;
       this.logger.warn({ event: 'l2_write_failed', error: describe(error) });
