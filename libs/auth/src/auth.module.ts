@@ -1,4 +1,4 @@
-import { Inject, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, type MiddlewareConsumer, Module, type NestModule, type OnModuleDestroy } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AUTH_MODULE_OPTIONS, ConfigurableModuleClass } from './auth.module-definition.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
@@ -11,6 +11,7 @@ import { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
 import { normalizeTokenAcquisitionOptions } from './token-acquisition/token-acquisition-options.normalize.js';
 import { TokenAcquisitionService } from './token-acquisition/token-acquisition.service.js';
 import { TokenAcquisitionStatistics } from './token-acquisition/token-acquisition-statistics.js';
+import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
 
 /**
  * The nest-identity-web module: validates incoming Microsoft Entra ID bearer tokens and acquires
@@ -55,9 +56,14 @@ import { TokenAcquisitionStatistics } from './token-acquisition/token-acquisitio
   ],
   exports: [NORMALIZED_AUTH_OPTIONS, ITokenAcquisition, TokenAcquisitionStatistics],
 })
-export class AuthModule extends ConfigurableModuleClass implements OnModuleDestroy {
+export class AuthModule extends ConfigurableModuleClass implements NestModule, OnModuleDestroy {
   constructor(@Inject(IDP_TRANSPORT) private readonly idpTransport: IdentityProviderTransport) {
     super();
+  }
+
+  /** Opens the per-request context (AsyncLocalStorage) for every route, before guards run. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes('{*path}');
   }
 
   /** Closes the identity-provider connection pool. */

@@ -34,6 +34,15 @@ export class RequestContextStore {
     return RequestContextStore.storage.getStore()?.current;
   }
 
+  /**
+   * Opens an empty per-request holder and runs `fn` (the rest of the request) inside it. The
+   * module's middleware calls this first thing, so the guard's later {@link set} is seen by the
+   * handler: `enterWith` from inside an async guard would not reach the handler's continuation.
+   */
+  static enter<T>(fn: () => T): T {
+    return RequestContextStore.storage.run({}, fn);
+  }
+
   /** Runs `fn` with `context` as the caller (for background jobs, tests and RPC handlers). */
   static run<T>(context: AuthRequestContext, fn: () => T): T {
     return RequestContextStore.storage.run({ current: context }, fn);
