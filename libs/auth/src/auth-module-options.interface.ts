@@ -1,3 +1,11 @@
+import type { IdentityProviderTransport } from './http/identity-provider-transport.interface.js';
+import type {
+  ClientAssertionCallback,
+  ClientCertificateCredential,
+  ClientCertificateLoader,
+} from './token-acquisition/client-credentials.interface.js';
+import type { TokenCacheOptions } from './token-cache/token-cache-options.interface.js';
+
 /**
  * Options of {@link AuthModule}, in the shape of Microsoft.Identity.Web's `AzureAd` section
  * (camelCase).
@@ -112,4 +120,50 @@ export interface AuthModuleOptions {
   configuration?: Readonly<Record<string, string | undefined>> | { get(key: string): unknown };
 
   // --- token acquisition (token-acquisition/, token-cache/) ---
+
+  /**
+   * Client secret of this API's app registration. Configure exactly one credential among
+   * `clientSecret`, `clientCertificate`, `clientAssertion` and `signedAssertionFilePath`.
+   * @see https://learn.microsoft.com/entra/identity-platform/howto-create-service-principal-portal
+   */
+  clientSecret?: string;
+  /**
+   * Certificate credential (PEM key + certificate), or a loader that is called again after the
+   * identity provider rejects the certificate (rotation).
+   * @example
+   * ```ts
+   * clientCertificate: { privateKeyPem, certificatePem, sendX5c: true }
+   * ```
+   */
+  clientCertificate?: ClientCertificateCredential | ClientCertificateLoader;
+  /** Callback returning a signed client assertion (federated credential). */
+  clientAssertion?: ClientAssertionCallback;
+  /**
+   * Path of a file holding a signed client assertion, re-read every 5 minutes and after a rejection:
+   * Kubernetes workload identity mounts it at `AZURE_FEDERATED_TOKEN_FILE`.
+   * @example
+   * ```ts
+   * signedAssertionFilePath: process.env.AZURE_FEDERATED_TOKEN_FILE
+   * ```
+   */
+  signedAssertionFilePath?: string;
+  /**
+   * Client capabilities sent with every token request (`xms_cc`); `cp1` declares that this API handles
+   * claims challenges, so Entra can issue CAE (long-lived, revocable) tokens.
+   * @default ['cp1']
+   */
+  clientCapabilities?: readonly string[];
+  /**
+   * Home tenant of the app, used for app tokens when `tenantId` is `common` or `organizations`.
+   */
+  appHomeTenantId?: string;
+  /** Token cache: L1 bounds, refresh margin, refresh-ahead, optional L2 store. */
+  tokenCache?: TokenCacheOptions;
+  /** Timeout of each identity-provider request made for token acquisition, in ms. @default 10000 */
+  tokenRequestTimeoutMs?: number;
+  /**
+   * Transport to the identity provider for token acquisition. Default: a keep-alive HTTPS client
+   * with timeouts that trusts `trustedCa`.
+   */
+  identityProviderTransport?: IdentityProviderTransport;
 }

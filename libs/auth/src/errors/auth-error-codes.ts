@@ -94,6 +94,30 @@ export const AuthErrorCode = {
   InvalidValidationOption: 'NIW3105',
 
   // 4xxx token acquisition (on-behalf-of, client credentials, credentials, cache).
+  /** `getAccessTokenForUser` was called with no caller: no validated request in context and no `options.assertion`. */
+  NoCallerInContext: 'NIW4001',
+  /** The on-behalf-of assertion is an app-only token; only user tokens can be exchanged. */
+  AppOnlyAssertion: 'NIW4002',
+  /** An app-token scope does not end in `/.default` (Microsoft.Identity.Web IDW10404). */
+  InvalidAppScope: 'NIW4003',
+  /** An app token was requested for `common` / `organizations` without a home tenant (IDW10405). */
+  MetaTenantNotAllowed: 'NIW4004',
+  /** No client credential is configured, so no token can be requested. */
+  NoClientCredential: 'NIW4005',
+  /** The client credential configuration is invalid (several credentials, unreadable PEM or file). */
+  InvalidClientCredential: 'NIW4006',
+  /** The identity provider requires user interaction (consent, MFA, Conditional Access): a claims challenge. */
+  ClaimsChallenge: 'NIW4007',
+  /** The identity provider's metadata or token endpoint is unreachable, timed out or answered 429/5xx. */
+  TokenEndpointUnavailable: 'NIW4008',
+  /** The identity provider refused the token request (see `aadstsCode` and `msalErrorCode`). */
+  TokenRequestFailed: 'NIW4009',
+  /** The requested scopes are missing or malformed. */
+  InvalidScopes: 'NIW4010',
+  /** A tenant given at call time is malformed. */
+  InvalidTenant: 'NIW4011',
+  /** Token-cache options are invalid. */
+  InvalidTokenCacheOptions: 'NIW4012',
 } as const;
 
 /**

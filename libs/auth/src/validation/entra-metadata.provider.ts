@@ -130,7 +130,7 @@ export class EntraMetadataProvider {
           const unavailable =
             error instanceof IdentityProviderUnavailableError
               ? error
-              : new IdentityProviderUnavailableError('Fetching the identity provider metadata failed.', 5, undefined, {
+              : new IdentityProviderUnavailableError('fetching the identity provider metadata failed', 5, {
                   cause: error,
                 });
           this.lastFailure = { at: Date.now(), error: unavailable };
@@ -152,9 +152,9 @@ export class EntraMetadataProvider {
     const jwksUri = metadata.jwks_uri;
     if (typeof issuer !== 'string' || !issuer || typeof jwksUri !== 'string' || !/^https?:\/\//.test(jwksUri)) {
       throw new IdentityProviderUnavailableError(
-        `The OpenID metadata at ${this.metadataUrl} has no issuer or jwks_uri. Check the instance and tenantId options.`,
+        `The OpenID metadata at ${this.metadataUrl} has no issuer or jwks_uri`,
         5,
-        AuthErrorCode.InvalidIdentityProviderMetadata,
+        { code: AuthErrorCode.InvalidIdentityProviderMetadata },
       );
     }
     const jwks = await this.fetchJson(jwksUri, 'JWKS');
@@ -164,11 +164,9 @@ export class EntraMetadataProvider {
       if (imported) keys.set(imported.kid, imported);
     }
     if (!keys.size) {
-      throw new IdentityProviderUnavailableError(
-        `The JWKS at ${jwksUri} has no usable RSA signing key.`,
-        5,
-        AuthErrorCode.InvalidIdentityProviderMetadata,
-      );
+      throw new IdentityProviderUnavailableError(`The JWKS at ${jwksUri} has no usable RSA signing key`, 5, {
+        code: AuthErrorCode.InvalidIdentityProviderMetadata,
+      });
     }
     const previousV1 = this.snapshot?.v1Issuer;
     return {
@@ -187,18 +185,17 @@ export class EntraMetadataProvider {
     } catch (cause) {
       const reason = cause instanceof IdpUnreachableError ? cause.reason : 'request failed';
       throw new IdentityProviderUnavailableError(
-        `The identity provider ${what} at ${url} is unreachable (${reason}). Check network access to the instance, proxies, and trustedCa.`,
+        `The identity provider ${what} at ${url} is unreachable (${reason})`,
         5,
-        AuthErrorCode.IdentityProviderUnavailable,
-        { cause },
+        { code: AuthErrorCode.IdentityProviderUnavailable, cause },
       );
     }
     if (response.status !== 200) {
       const retryAfter = Number(response.headers['retry-after']);
       throw new IdentityProviderUnavailableError(
-        `The identity provider ${what} at ${url} answered HTTP ${response.status}.${response.status === 404 || response.status === 400 ? ' Check the instance and tenantId options.' : ''}`,
+        `The identity provider ${what} at ${url} answered HTTP ${response.status}`,
         Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 300) : 5,
-        AuthErrorCode.IdentityProviderUnavailable,
+        { code: AuthErrorCode.IdentityProviderUnavailable },
       );
     }
     try {
@@ -207,11 +204,9 @@ export class EntraMetadataProvider {
     } catch {
       // reported below: a proxy's HTML error page must not crash the process (passport-azure-ad does)
     }
-    throw new IdentityProviderUnavailableError(
-      `The identity provider ${what} at ${url} is not a JSON object.`,
-      5,
-      AuthErrorCode.InvalidIdentityProviderMetadata,
-    );
+    throw new IdentityProviderUnavailableError(`The identity provider ${what} at ${url} is not a JSON object`, 5, {
+      code: AuthErrorCode.InvalidIdentityProviderMetadata,
+    });
   }
 }
 

@@ -167,10 +167,9 @@ export class PassportAzureAdAuthenticator implements BearerAuthenticator {
         if (challenge instanceof Error || types.isNativeError(challenge)) {
           reject(
             new IdentityProviderUnavailableError(
-              'passport-azure-ad could not load the identity provider metadata or keys.',
+              'passport-azure-ad could not load the identity provider metadata or keys',
               5,
-              AuthErrorCode.IdentityProviderUnavailable,
-              { cause: challenge },
+              { code: AuthErrorCode.IdentityProviderUnavailable, cause: challenge },
             ),
           );
         } else {
