@@ -1,5 +1,6 @@
 import https from 'node:https';
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import type {
   IdentityProviderRequest,
@@ -82,8 +83,26 @@ export class IdpHttpClient implements IdentityProviderTransport {
   }
 }
 
+let defaultRoots: readonly string[] | undefined;
+
+/**
+ * What Node trusts by default: its bundled roots plus the file in NODE_EXTRA_CA_CERTS, which an
+ * agent's own `ca` list would otherwise drop.
+ */
 function tlsRootCertificates(): readonly string[] {
-  return tls.rootCertificates;
+  if (!defaultRoots) {
+    const extra: string[] = [];
+    const file = process.env.NODE_EXTRA_CA_CERTS;
+    if (file) {
+      try {
+        extra.push(readFileSync(file, 'utf8'));
+      } catch {
+        // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; so do we (by ignoring it).
+      }
+    }
+    defaultRoots = [...tls.rootCertificates, ...extra];
+  }
+  return defaultRoots;
 }
 
 function describeNetworkError(error: NodeJS.ErrnoException): string {
