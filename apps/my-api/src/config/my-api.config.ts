@@ -34,7 +34,8 @@ export const DEFAULT_DOWNSTREAM_APIS = {
     appScope: 'api://todolist-service/.default',
   },
   graph: { baseUrl: 'https://graph.microsoft.com/v1.0', scopes: ['https://graph.microsoft.com/.default'] },
-  arm: { baseUrl: 'https://management.azure.com', scopes: ['https://management.azure.com/user_impersonation'] },
+  // ARM's resource ID ends in a slash, so its scope has two: what Azure CLI and the SDKs request.
+  arm: { baseUrl: 'https://management.azure.com', scopes: ['https://management.azure.com//user_impersonation'] },
 } as const satisfies MyApiConfig['downstreamApis'];
 
 const splitScopes = (value: string | undefined): string[] | undefined =>
