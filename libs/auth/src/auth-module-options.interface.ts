@@ -1,3 +1,11 @@
+import type { IdentityProviderTransport } from './http/identity-provider-transport.interface.js';
+import type {
+  ClientAssertionCallback,
+  ClientCertificateCredential,
+  ClientCertificateLoader,
+} from './token-acquisition/client-credentials.interface.js';
+import type { TokenCacheOptions } from './token-cache/token-cache-options.interface.js';
+
 /**
  * Options of {@link AuthModule}, in the shape of Microsoft.Identity.Web's `AzureAd` section
  * (camelCase).
@@ -34,5 +42,128 @@ export interface AuthModuleOptions {
 
   // --- incoming token validation (validation/, authorization/) ---
 
+  /**
+   * The one audience this API accepts besides the defaults (`clientId` for v2 tokens,
+   * `api://{clientId}` for v1 tokens), e.g. a custom App ID URI.
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ ...options, audience: 'api://my-api' });
+   * ```
+   * @see https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference#payload-claims
+   */
+  audience?: string;
+  /**
+   * Audiences accepted in addition to `audience` and the defaults by token version.
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ ...options, audiences: ['api://my-api', 'https://contoso.com/my-api'] });
+   * ```
+   */
+  audiences?: readonly string[];
+  /**
+   * Multi-tenant APIs (`tenantId` `common` or `organizations`): the tenant IDs (GUIDs, the `tid`
+   * claim) allowed to call. Unset means every tenant whose token passes the other rules.
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ ...options, tenantId: 'organizations', allowedTenants: ['72f988bf-...'] });
+   * ```
+   */
+  allowedTenants?: readonly string[];
+  /**
+   * Extra valid issuers, exact or with a `{tenantid}` placeholder, accepted besides the issuers of
+   * the tenant's v2 and v1 metadata.
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ ...options, validIssuers: ['https://sts.windows.net/{tenantid}/'] });
+   * ```
+   */
+  validIssuers?: readonly string[];
+  /**
+   * Allowed clock difference with the identity provider for `exp` and `nbf`, in seconds.
+   * @default 300
+   */
+  clockSkewSeconds?: number;
+  /**
+   * How incoming tokens are validated: `'entra'` (default; our validator on `jose`) or
+   * `'passport-azure-ad'` (its `BearerStrategy`, an optional peer dependency, for migrations).
+   * @default 'entra'
+   */
+  strategy?: 'entra' | 'passport-azure-ad';
+  /**
+   * Accept tokens that carry neither `scp` nor `roles` (Microsoft.Identity.Web's
+   * `AllowWebApiToBeAuthorizedByACL`). Off by default: such tokens usually come from a tenant where
+   * the API was never consented.
+   * @default false
+   */
+  allowWebApiToBeAuthorizedByACL?: boolean;
+  /**
+   * Maximum number of already-validated tokens remembered (keyed by a SHA-256 of the token, until
+   * `exp`), so a repeated token costs a hash and a map lookup. `0` disables the cache.
+   * @default 10000
+   */
+  validatedTokenCacheSize?: number;
+  /**
+   * How often the metadata and JWKS are refreshed in the background, in seconds.
+   * @default 43200 (12 hours)
+   */
+  metadataRefreshIntervalSeconds?: number;
+  /**
+   * Minimum interval between two JWKS refetches caused by a token with an unknown `kid`, in seconds.
+   * @default 30
+   */
+  unknownKeyRefreshIntervalSeconds?: number;
+  /**
+   * Where `@RequiredScopes({ configKey })` and similar look keys up: `process.env` (default), a plain
+   * record, or anything with `get(key)` such as `ConfigService`.
+   * @default process.env
+   */
+  configuration?: Readonly<Record<string, string | undefined>> | { get(key: string): unknown };
+
   // --- token acquisition (token-acquisition/, token-cache/) ---
+
+  /**
+   * Client secret of this API's app registration. Configure exactly one credential among
+   * `clientSecret`, `clientCertificate`, `clientAssertion` and `signedAssertionFilePath`.
+   * @see https://learn.microsoft.com/entra/identity-platform/howto-create-service-principal-portal
+   */
+  clientSecret?: string;
+  /**
+   * Certificate credential (PEM key + certificate), or a loader that is called again after the
+   * identity provider rejects the certificate (rotation).
+   * @example
+   * ```ts
+   * clientCertificate: { privateKeyPem, certificatePem, sendX5c: true }
+   * ```
+   */
+  clientCertificate?: ClientCertificateCredential | ClientCertificateLoader;
+  /** Callback returning a signed client assertion (federated credential). */
+  clientAssertion?: ClientAssertionCallback;
+  /**
+   * Path of a file holding a signed client assertion, re-read every 5 minutes and after a rejection:
+   * Kubernetes workload identity mounts it at `AZURE_FEDERATED_TOKEN_FILE`.
+   * @example
+   * ```ts
+   * signedAssertionFilePath: process.env.AZURE_FEDERATED_TOKEN_FILE
+   * ```
+   */
+  signedAssertionFilePath?: string;
+  /**
+   * Client capabilities sent with every token request (`xms_cc`); `cp1` declares that this API handles
+   * claims challenges, so Entra can issue CAE (long-lived, revocable) tokens.
+   * @default ['cp1']
+   */
+  clientCapabilities?: readonly string[];
+  /**
+   * Home tenant of the app, used for app tokens when `tenantId` is `common` or `organizations`.
+   */
+  appHomeTenantId?: string;
+  /** Token cache: L1 bounds, refresh margin, refresh-ahead, optional L2 store. */
+  tokenCache?: TokenCacheOptions;
+  /** Timeout of each identity-provider request made for token acquisition, in ms. @default 10000 */
+  tokenRequestTimeoutMs?: number;
+  /**
+   * Transport to the identity provider for token acquisition. Default: a keep-alive HTTPS client
+   * with timeouts that trusts `trustedCa`.
+   */
+  identityProviderTransport?: IdentityProviderTransport;
 }

@@ -1,6 +1,10 @@
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { AuthErrorCode } from './errors/auth-error-codes.js';
 import { AuthConfigurationError } from './errors/auth.error.js';
+import {
+  normalizeValidationOptions,
+  type NormalizedValidationOptions,
+} from './validation/validation-options.normalize.js';
 
 /**
  * Options after validation, with defaults applied.
@@ -10,6 +14,9 @@ export interface NormalizedAuthOptions {
   readonly instance: string;
   readonly tenantId: string;
   readonly clientId: string;
+  readonly trustedCa: readonly string[];
+  /** Incoming token validation (validation/, authorization/). */
+  readonly validation: NormalizedValidationOptions;
 }
 
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
@@ -51,5 +58,7 @@ export function normalizeAuthOptions(options: AuthModuleOptions): NormalizedAuth
     instance: url.href.endsWith('/') ? url.href : `${url.href}/`,
     tenantId: options.tenantId,
     clientId: options.clientId.trim(),
+    trustedCa: options.trustedCa ?? [],
+    validation: normalizeValidationOptions(options),
   };
 }

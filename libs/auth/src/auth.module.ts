@@ -1,8 +1,18 @@
-import { Module } from '@nestjs/common';
+import { Inject, type MiddlewareConsumer, Module, type NestModule, type OnModuleDestroy } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { AUTH_MODULE_OPTIONS, ConfigurableModuleClass } from './auth.module-definition.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
-import { normalizeAuthOptions } from './auth-options.normalize.js';
-import { NORMALIZED_AUTH_OPTIONS } from './auth.internal-constants.js';
+import { type NormalizedAuthOptions, normalizeAuthOptions } from './auth-options.normalize.js';
+import { validationExports, validationProviders } from './validation/validation.providers.js';
+import { IDP_TRANSPORT, NORMALIZED_AUTH_OPTIONS, TOKEN_ACQUISITION_SETTINGS } from './auth.internal-constants.js';
+import type { IdentityProviderTransport } from './http/identity-provider-transport.interface.js';
+import { IdpHttpClient } from './http/idp-http-client.js';
+import { TokenAcquisitionExceptionFilter } from './token-acquisition/claims-challenge.filter.js';
+import { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
+import { normalizeTokenAcquisitionOptions } from './token-acquisition/token-acquisition-options.normalize.js';
+import { TokenAcquisitionService } from './token-acquisition/token-acquisition.service.js';
+import { TokenAcquisitionStatistics } from './token-acquisition/token-acquisition-statistics.js';
+import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
 
 /**
  * The nest-identity-web module: validates incoming Microsoft Entra ID bearer tokens and acquires
@@ -26,7 +36,40 @@ import { NORMALIZED_AUTH_OPTIONS } from './auth.internal-constants.js';
       inject: [AUTH_MODULE_OPTIONS],
       useFactory: (options: AuthModuleOptions) => normalizeAuthOptions(options),
     },
+    ...validationProviders,
+    // --- token acquisition ---
+    {
+      provide: TOKEN_ACQUISITION_SETTINGS,
+      inject: [AUTH_MODULE_OPTIONS, NORMALIZED_AUTH_OPTIONS],
+      useFactory: (options: AuthModuleOptions, base: NormalizedAuthOptions) =>
+        normalizeTokenAcquisitionOptions(options, base),
+    },
+    {
+      provide: IDP_TRANSPORT,
+      inject: [AUTH_MODULE_OPTIONS],
+      useFactory: (options: AuthModuleOptions): IdentityProviderTransport =>
+        options.identityProviderTransport ??
+        new IdpHttpClient({ ca: options.trustedCa, timeoutMs: options.tokenRequestTimeoutMs }),
+    },
+    TokenAcquisitionStatistics,
+    TokenAcquisitionService,
+    { provide: ITokenAcquisition, useExisting: TokenAcquisitionService },
+    { provide: APP_FILTER, useClass: TokenAcquisitionExceptionFilter },
   ],
-  exports: [NORMALIZED_AUTH_OPTIONS],
+  exports: [NORMALIZED_AUTH_OPTIONS, ...validationExports, ITokenAcquisition, TokenAcquisitionStatistics],
 })
-export class AuthModule extends ConfigurableModuleClass {}
+export class AuthModule extends ConfigurableModuleClass implements NestModule, OnModuleDestroy {
+  constructor(@Inject(IDP_TRANSPORT) private readonly idpTransport: IdentityProviderTransport) {
+    super();
+  }
+
+  /** Opens the per-request context (AsyncLocalStorage) for every route, before guards run. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes('{*path}');
+  }
+
+  /** Closes the identity-provider connection pool. */
+  onModuleDestroy(): void {
+    if (this.idpTransport instanceof IdpHttpClient) this.idpTransport.destroy();
+  }
+}

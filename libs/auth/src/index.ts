@@ -2,3 +2,62 @@ export { AuthModule } from './auth.module.js';
 export type { AuthModuleOptions } from './auth-module-options.interface.js';
 export { AuthErrorCode, type AuthErrorCodeValue } from './errors/auth-error-codes.js';
 export { AuthError, AuthConfigurationError } from './errors/auth.error.js';
+
+// --- incoming token validation and authorization ---
+export { ENTRA_STRATEGY_NAME, PASSPORT_AZURE_AD_STRATEGY_NAME, ClaimTypes } from './auth.constants.js';
+export {
+  loadAzureAdOptions,
+  type AzureAdSettingsSource,
+  type AzureAdCredentialSettings,
+} from './azure-ad-options.loader.js';
+export { TokenValidationError } from './errors/token-validation.error.js';
+export { IdentityProviderUnavailableError } from './errors/identity-provider-unavailable.error.js';
+export type { AuthPrincipal } from './request-context/auth-principal.interface.js';
+export { EntraTokenValidator } from './validation/entra-token-validator.js';
+export { EntraJwtStrategy } from './validation/entra-jwt.strategy.js';
+export { AuthGuard, type AuthenticatedRequest } from './authorization/auth.guard.js';
+export { Public } from './authorization/public.decorator.js';
+export { RequiredScopes } from './authorization/required-scopes.decorator.js';
+export { RequiredAppPermissions } from './authorization/required-app-permissions.decorator.js';
+export {
+  RequiredScopesOrAppPermissions,
+  type ScopesOrAppPermissions,
+} from './authorization/required-scopes-or-app-permissions.decorator.js';
+export type { FromConfiguration } from './authorization/authorization-metadata.constants.js';
+export { CurrentUser } from './authorization/current-user.decorator.js';
+export { verifyUserHasAnyAcceptedScope, verifyUserHasAnyAcceptedRole } from './authorization/scope-verification.js';
+
+// --- token acquisition ---
+export { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
+export type {
+  AppTokenOptions,
+  CacheLevel,
+  CacheRefreshReason,
+  TokenAcquisitionMetadata,
+  TokenAcquisitionResult,
+  TokenSource,
+  UserTokenOptions,
+} from './token-acquisition/token-acquisition.types.js';
+export {
+  TokenAcquisitionStatistics,
+  type TokenAcquisitionStatisticsSnapshot,
+} from './token-acquisition/token-acquisition-statistics.js';
+export { TokenAcquisitionExceptionFilter } from './token-acquisition/claims-challenge.filter.js';
+export type {
+  ClientAssertionCallback,
+  ClientCertificateCredential,
+  ClientCertificateLoader,
+} from './token-acquisition/client-credentials.interface.js';
+export type { TokenCacheStore } from './token-cache/token-cache-store.interface.js';
+export type { TokenCacheOptions } from './token-cache/token-cache-options.interface.js';
+export type {
+  IdentityProviderRequest,
+  IdentityProviderResponse,
+  IdentityProviderTransport,
+} from './http/identity-provider-transport.interface.js';
+export {
+  TokenAcquisitionError,
+  type TokenAcquisitionErrorDetails,
+  type TokenAcquisitionFlow,
+} from './errors/token-acquisition.error.js';
+export { ClaimsChallengeError } from './errors/claims-challenge.error.js';

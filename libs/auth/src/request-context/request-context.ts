@@ -22,6 +22,18 @@ export interface AuthRequestContext {
 export class RequestContextStore {
   private static readonly storage = new AsyncLocalStorage<{ current?: AuthRequestContext }>();
 
+  /**
+   * Enters an empty holder for the current request. Call it synchronously (before any `await`) at
+   * the start of the request's guard: a store entered after an `await` stays inside the guard's own
+   * async continuation and never reaches the route handler, while a holder entered synchronously
+   * is inherited by everything the framework runs afterwards, so a later {@link set} is visible.
+   * A no-op when the module's middleware already opened a holder ({@link enter}); it covers
+   * guards that run without it (e.g. RPC).
+   */
+  static begin(): void {
+    if (!RequestContextStore.storage.getStore()) RequestContextStore.storage.enterWith({});
+  }
+
   /** Records the caller for the rest of the current async context. */
   static set(context: AuthRequestContext): void {
     const holder = RequestContextStore.storage.getStore();
@@ -32,6 +44,15 @@ export class RequestContextStore {
   /** The caller of the current request, if a guard authenticated one. */
   static get(): AuthRequestContext | undefined {
     return RequestContextStore.storage.getStore()?.current;
+  }
+
+  /**
+   * Opens an empty per-request holder and runs `fn` (the rest of the request) inside it. The
+   * module's middleware calls this first thing, so the guard's later {@link set} is seen by the
+   * handler: `enterWith` from inside an async guard would not reach the handler's continuation.
+   */
+  static enter<T>(fn: () => T): T {
+    return RequestContextStore.storage.run({}, fn);
   }
 
   /** Runs `fn` with `context` as the caller (for background jobs, tests and RPC handlers). */

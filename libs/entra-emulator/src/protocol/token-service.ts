@@ -399,7 +399,8 @@ export class TokenService {
     assertExposed(parsed);
     // 5. Consent, MFA, Conditional Access.
     const scp = this.consentedScopes(app, parsed);
-    this.applyPolicies(tokenTenant, oid, parsed, amr, claims);
+    // The user's MFA must come from the assertion: a middle tier cannot claim it on the user's behalf.
+    this.applyPolicies(tokenTenant, oid, parsed, amr, { ...claims, mfa: false });
     const user: TokenUser = dirUser
       ? this.tokenUser(dirUser, amr, parsed.resource)
       : {

@@ -1,0 +1,70 @@
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
+
+/**
+ * msal-node's `system.networkClient` on top of our identity-provider transport, so msal gets
+ * timeouts and `trustedCa` without process-wide settings. One instance per token request: it
+ * records what msal's error objects hide (an unreachable identity provider, the HTTP status and
+ * `Retry-After`), and the time spent in HTTP.
+ * @internal
+ */
+export class MsalNetworkAdapter implements INetworkModule {
+  /** Set when the transport rejected (DNS, TCP, TLS, timeout). */
+  unreachable: Error | undefined;
+  lastStatus: number | undefined;
+  lastHeaders: Readonly<Record<string, string>> = {};
+  httpMs = 0;
+  posts = 0;
+
+  constructor(
+    private readonly transport: IdentityProviderTransport,
+    private readonly timeoutMs: number,
+  ) {}
+
+  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+    return this.send<T>(url, 'GET', options, timeout);
+  }
+
+  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    this.posts++;
+    return this.send<T>(url, 'POST', options);
+  }
+
+  private async send<T>(
+    url: string,
+    method: 'GET' | 'POST',
+    options: NetworkRequestOptions | undefined,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
+    const started = performance.now();
+    try {
+      const res = await this.transport.request(url, {
+        method,
+        headers: options?.headers ?? {},
+        ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
+        timeoutMs: timeout ?? this.timeoutMs,
+      });
+      this.lastStatus = res.status;
+      this.lastHeaders = lowerCaseKeys(res.headers);
+      let body: unknown;
+      try {
+        body = JSON.parse(res.body);
+      } catch {
+        // msal requires JSON; give it an OAuth-shaped error instead of a parse failure.
+        body = { error: 'invalid_response', error_description: `non-JSON answer with HTTP ${res.status}` };
+      }
+      return { status: res.status, headers: { ...this.lastHeaders }, body: body as T };
+    } catch (error) {
+      this.unreachable = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      this.httpMs += performance.now() - started;
+    }
+  }
+}
+
+function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
+}

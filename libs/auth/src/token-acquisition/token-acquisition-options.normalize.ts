@@ -1,0 +1,153 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import type { AuthModuleOptions } from '../auth-module-options.interface.js';
+import type { NormalizedAuthOptions } from '../auth-options.normalize.js';
+import { AuthErrorCode } from '../errors/auth-error-codes.js';
+import { AuthConfigurationError } from '../errors/auth.error.js';
+import type { TokenCacheStore } from '../token-cache/token-cache-store.interface.js';
+import type {
+  ClientAssertionCallback,
+  ClientCertificateCredential,
+  ClientCertificateLoader,
+} from './client-credentials.interface.js';
+
+/** The configured credential, validated. @internal */
+export type CredentialSource =
+  | { readonly kind: 'secret'; readonly secret: string }
+  | { readonly kind: 'certificate'; readonly load: ClientCertificateLoader }
+  | { readonly kind: 'assertion'; readonly callback: ClientAssertionCallback }
+  | { readonly kind: 'file'; readonly path: string };
+
+/** Token-acquisition settings after validation, with defaults. @internal */
+export interface TokenAcquisitionSettings {
+  readonly instance: string;
+  readonly clientId: string;
+  readonly tenantId: string;
+  readonly appHomeTenantId: string | undefined;
+  readonly clientCapabilities: readonly string[];
+  readonly credential: CredentialSource | undefined;
+  readonly timeoutMs: number;
+  readonly cache: {
+    readonly maxEntries: number;
+    readonly maxSizeBytes: number;
+    readonly refreshMarginMs: number;
+    readonly refreshAheadRatio: number;
+    readonly disableL1: boolean;
+    readonly store: TokenCacheStore | undefined;
+    readonly now: () => number;
+  };
+}
+
+/** @internal */
+export const DEFAULT_TOKEN_CACHE = {
+  maxEntries: 100_000,
+  maxSizeBytes: 256 * 1024 * 1024,
+  refreshMarginSeconds: 300,
+  refreshAheadRatio: 0.8,
+} as const;
+
+/**
+ * Validates the token-acquisition part of the options once, at bootstrap.
+ * @throws AuthConfigurationError (NIW4006, NIW4012)
+ * @internal
+ */
+export function normalizeTokenAcquisitionOptions(
+  options: AuthModuleOptions,
+  base: NormalizedAuthOptions,
+): TokenAcquisitionSettings {
+  const credentials: CredentialSource[] = [];
+  if (options.clientSecret !== undefined) {
+    if (!options.clientSecret) throw invalidCredential('clientSecret is empty.');
+    credentials.push({ kind: 'secret', secret: options.clientSecret });
+  }
+  if (options.clientCertificate !== undefined) {
+    const cert = options.clientCertificate;
+    if (typeof cert === 'function') {
+      credentials.push({ kind: 'certificate', load: cert });
+    } else {
+      checkCertificate(cert);
+      credentials.push({ kind: 'certificate', load: () => cert });
+    }
+  }
+  if (options.clientAssertion !== undefined) {
+    if (typeof options.clientAssertion !== 'function') throw invalidCredential('clientAssertion must be a function.');
+    credentials.push({ kind: 'assertion', callback: options.clientAssertion });
+  }
+  if (options.signedAssertionFilePath !== undefined) {
+    if (!options.signedAssertionFilePath) throw invalidCredential('signedAssertionFilePath is empty.');
+    credentials.push({ kind: 'file', path: options.signedAssertionFilePath });
+  }
+  if (credentials.length > 1) {
+    throw invalidCredential(
+      `${credentials.length} client credentials are configured (${credentials.map((c) => c.kind).join(', ')}); configure exactly one.`,
+    );
+  }
+
+  const cache = options.tokenCache ?? {};
+  const maxEntries = cache.maxEntries ?? DEFAULT_TOKEN_CACHE.maxEntries;
+  const maxSizeBytes = cache.maxSizeBytes ?? DEFAULT_TOKEN_CACHE.maxSizeBytes;
+  const refreshMarginSeconds = cache.refreshMarginSeconds ?? DEFAULT_TOKEN_CACHE.refreshMarginSeconds;
+  const refreshAheadRatio = cache.refreshAheadRatio ?? DEFAULT_TOKEN_CACHE.refreshAheadRatio;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1)
+    throw invalidCache('tokenCache.maxEntries must be an integer ≥ 1.');
+  if (!Number.isFinite(maxSizeBytes) || maxSizeBytes < 1) throw invalidCache('tokenCache.maxSizeBytes must be ≥ 1.');
+  if (!Number.isFinite(refreshMarginSeconds) || refreshMarginSeconds < 0) {
+    throw invalidCache('tokenCache.refreshMarginSeconds must be ≥ 0.');
+  }
+  if (!(refreshAheadRatio > 0 && refreshAheadRatio <= 1)) {
+    throw invalidCache('tokenCache.refreshAheadRatio must be in (0, 1].');
+  }
+  const capabilities = options.clientCapabilities ?? ['cp1'];
+  const timeoutMs = options.tokenRequestTimeoutMs ?? 10_000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw invalidCache('tokenRequestTimeoutMs must be > 0.');
+
+  return {
+    instance: base.instance,
+    clientId: base.clientId,
+    tenantId: base.tenantId,
+    appHomeTenantId: options.appHomeTenantId?.trim() || undefined,
+    clientCapabilities: [...capabilities],
+    credential: credentials[0],
+    timeoutMs,
+    cache: {
+      maxEntries,
+      maxSizeBytes,
+      refreshMarginMs: refreshMarginSeconds * 1000,
+      refreshAheadRatio,
+      disableL1: cache.disableL1 ?? false,
+      store: cache.store,
+      now: cache.now ?? Date.now,
+    },
+  };
+}
+
+/** Fails fast on a PEM that cannot be parsed. Never echoes the PEM. @internal */
+export function checkCertificate(cert: ClientCertificateCredential): void {
+  try {
+    createPrivateKey(cert.privateKeyPem);
+  } catch (cause) {
+    throw invalidCredential('clientCertificate.privateKeyPem is not a readable PEM private key.', cause);
+  }
+  try {
+    new X509Certificate(cert.certificatePem);
+  } catch (cause) {
+    throw invalidCredential('clientCertificate.certificatePem is not a readable PEM certificate.', cause);
+  }
+}
+
+function invalidCredential(problem: string, cause?: unknown): AuthConfigurationError {
+  return AuthConfigurationError.create(
+    AuthErrorCode.InvalidClientCredential,
+    problem,
+    [
+      'Configure exactly one of clientSecret, clientCertificate, clientAssertion or signedAssertionFilePath.',
+      'A certificate needs privateKeyPem and certificatePem in PEM form (-----BEGIN ...-----).',
+    ],
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+function invalidCache(problem: string): AuthConfigurationError {
+  return AuthConfigurationError.create(AuthErrorCode.InvalidTokenCacheOptions, problem, [
+    'Fix the value or remove it to use the default.',
+  ]);
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals';
+import { DEFAULT_DIRECTORY, DEFAULT_IDS } from './default-directory.js';
+import { EmulatorConfigurationError, ResolvedDirectory } from './directory.js';
+
+describe('ResolvedDirectory', () => {
+  const dir = new ResolvedDirectory(DEFAULT_DIRECTORY);
+
+  it('finds tenants by id, name and domain, case-insensitively', () => {
+    for (const ref of ['CONTOSO', DEFAULT_IDS.tenants.contoso.domain, DEFAULT_IDS.tenants.contoso.id]) {
+      expect(dir.tenant(ref)?.id).toBe(DEFAULT_IDS.tenants.contoso.id);
+    }
+  });
+
+  it('resolves permission grants, role assignments and policies to ids', () => {
+    const myApi = dir.app('my-api')!;
+    expect(myApi.delegatedPermissions.get(DEFAULT_IDS.apps.todolistService.clientId)).toEqual(['access_as_user']);
+    expect(myApi.appPermissions.get(DEFAULT_IDS.apps.todolistService.clientId)).toEqual(['TodoList.ReadWrite.All']);
+    expect(dir.user('alice')?.appRoles.get(DEFAULT_IDS.apps.myApi.clientId)).toEqual(['Admin.All']);
+    const mfa = dir.tenant('contoso')!.policies.find((p) => p.grant === 'mfa')!;
+    expect(mfa.users?.has(DEFAULT_IDS.users.carol.oid)).toBe(true);
+    expect(mfa.resources?.has(DEFAULT_IDS.apps.todolistService.clientId)).toBe(true);
+  });
+
+  it('refuses invalid directories with a coded configuration error', () => {
+    expect(() => new ResolvedDirectory({ tenants: [], apps: [] })).toThrow(EmulatorConfigurationError);
+    expect(() => new ResolvedDirectory({ tenants: [{ name: 't', id: 'not-a-guid', domain: 't' }], apps: [] })).toThrow(
+      /EMU1006/,
+    );
+    const t = { name: 't', id: '72f988bf-0000-4000-8000-00000000000f', domain: 't.example' };
+    expect(
+      () =>
+        new ResolvedDirectory({
+          tenants: [t],
+          apps: [
+            {
+              name: 'a',
+              clientId: '11111111-0000-4000-8000-0000000000ff',
+              delegatedPermissions: [{ resource: 'missing', scopes: ['x'] }],
+            },
+          ],
+        }),
+    ).toThrow(/EMU1005/);
+  });
+});
