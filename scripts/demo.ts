@@ -12,6 +12,7 @@ import { startStandIns, type RunningStandIns } from '../apps/entra-emulator/src/
 import { callApi, claimsFromChallenge, DemoClient } from './demo/demo-client.js';
 import { killAllServicesNow, startService, stopAllServices, type ServiceProcess } from './demo/processes.js';
 import { Scenario } from './demo/scenario.js';
+import { wrongScopeToken } from './demo/wrong-scope-token.js';
 import { TrustingNetworkClient } from './demo/trusting-network-client.js';
 
 const ids = DEFAULT_IDS;
@@ -28,10 +29,15 @@ interface CacheStats {
   identityProviderCalls: number;
 }
 
+/** `Bearer error="insufficient_scope"` out of a WWW-Authenticate header, without the description. */
+const challenge = (res: { headers: Headers }): string | undefined =>
+  res.headers.get('www-authenticate')?.replace(/,\s*error_description="[^"]*"/, '') ?? undefined;
+
 let emulator: EntraEmulator | undefined;
 let standIns: RunningStandIns | undefined;
 let workDir: string | undefined;
 let cleaning: Promise<void> | undefined;
+let interrupted = false;
 
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
@@ -46,6 +52,7 @@ function cleanup(): Promise<void> {
 process.on('exit', killAllServicesNow);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     console.log(`\n${signal}: stopping`);
     void cleanup().finally(() => process.exit(130));
   });
@@ -185,18 +192,17 @@ async function main(): Promise<boolean> {
   );
   await scenario.step('GET /api/admin/todolist (bob, no Admin.All)', 403, async () => {
     const res = await callApi(api('/api/admin/todolist'), { token: tokens.bob });
-    return { status: res.status, summary: res.headers.get('www-authenticate') ?? undefined };
+    return { status: res.status, summary: challenge(res) };
   });
 
-  // 5. Refusals: no token (401), a token for my-api without access_as_user (403).
+  // 5. Refusals: no token (401); a valid token for my-api without access_as_user (403).
   await scenario.step('GET /api/todolist (no token)', 401, async () => {
     const res = await callApi(api('/api/todolist'));
-    return { status: res.status, summary: res.headers.get('www-authenticate') ?? undefined };
+    return { status: res.status, summary: challenge(res) };
   });
-  await scenario.step('GET /api/todolist (app token without access_as_user)', 403, async () => {
-    const token = await client.appToken(ids.apps.myApi.clientId, ids.apps.myApi.secret, ids.apps.myApi.defaultScope);
-    const res = await callApi(api('/api/todolist'), { token });
-    return { status: res.status, summary: res.headers.get('www-authenticate') ?? undefined };
+  await scenario.step('GET /api/todolist (token for my-api with scope User.Read only)', 403, async () => {
+    const res = await callApi(api('/api/todolist'), { token: wrongScopeToken(emu) });
+    return { status: res.status, summary: challenge(res) };
   });
 
   // 6. MFA: todolist-service requires it for carol. my-api relays the identity provider's claims
@@ -253,6 +259,7 @@ let ok = false;
 try {
   ok = await main();
 } catch (e) {
+  if (interrupted) process.exit(130);
   console.error(`demo failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   console.log('\nverdict: FAIL (the demo could not start)');
 } finally {

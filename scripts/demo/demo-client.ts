@@ -1,9 +1,4 @@
-import {
-  type AuthenticationResult,
-  ConfidentialClientApplication,
-  type INetworkModule,
-  PublicClientApplication,
-} from '@azure/msal-node';
+import { type AuthenticationResult, type INetworkModule, PublicClientApplication } from '@azure/msal-node';
 
 /** Where the client signs users in. */
 export interface DemoClientOptions {
@@ -50,22 +45,6 @@ export class DemoClient {
     const result = await this.pca.acquireTokenByUsernamePassword({ username, password, scopes, claims });
     if (!result?.accessToken) throw new Error(`no access token for ${username}`);
     return result;
-  }
-
-  /** Gets an app-only token with client credentials (for the demo's wrong-audience-permission call). */
-  async appToken(clientId: string, clientSecret: string, scope: string): Promise<string> {
-    const cca = new ConfidentialClientApplication({
-      auth: {
-        clientId,
-        clientSecret,
-        authority: this.options.authority,
-        knownAuthorities: [this.options.authorityHost],
-      },
-      system: this.options.networkClient ? { networkClient: this.options.networkClient } : undefined,
-    });
-    const result = await cca.acquireTokenByClientCredential({ scopes: [scope] });
-    if (!result?.accessToken) throw new Error(`no app token for ${clientId}`);
-    return result.accessToken;
   }
 }
 

@@ -9,6 +9,7 @@ import { loadMyApiConfig } from '../../apps/my-api/src/config/my-api.config.js';
 import { AppModule as TodoListModule } from '../../apps/todolist-service/src/app.module.js';
 import { loadTodoListServiceConfig } from '../../apps/todolist-service/src/config/todolist-service.config.js';
 import { callApi, claimsFromChallenge, DemoClient } from '../../scripts/demo/demo-client.js';
+import { wrongScopeToken } from '../../scripts/demo/wrong-scope-token.js';
 import { TrustingNetworkClient } from '../../scripts/demo/trusting-network-client.js';
 
 // The chain `npm run demo` walks, in one process: emulator + Graph/ARM stand-ins + todolist-service
@@ -52,7 +53,7 @@ describe('sample chain: client → my-api → todolist-service / Graph / ARM', (
     });
     todolist = await NestFactory.create(
       TodoListModule.forRoot({ ...todolistConfig, azureAd: { ...todolistConfig.azureAd, trustedCa } }),
-      { logger: false },
+      { logger: process.env.CHAIN_LOG ? ['error', 'warn'] : false },
     );
     await todolist.listen(0, '127.0.0.1');
     todolistUrl = await todolist.getUrl();
@@ -67,7 +68,7 @@ describe('sample chain: client → my-api → todolist-service / Graph / ARM', (
     });
     myApi = await NestFactory.create(
       MyApiModule.forRoot({ ...myApiConfig, azureAd: { ...myApiConfig.azureAd, trustedCa } }),
-      { logger: false },
+      { logger: process.env.CHAIN_LOG ? ['error', 'warn'] : false },
     );
     await myApi.listen(0, '127.0.0.1');
     myApiUrl = await myApi.getUrl();
@@ -152,12 +153,11 @@ describe('sample chain: client → my-api → todolist-service / Graph / ARM', (
     expect(bob.status).toBe(403);
   });
 
-  it('no token → 401 with a Bearer challenge; a token without access_as_user → 403', async () => {
+  it('no token → 401 with a Bearer challenge; a token for my-api without access_as_user → 403', async () => {
     const none = await callApi(api('/api/todolist'));
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    const appToken = await client.appToken(ids.apps.myApi.clientId, ids.apps.myApi.secret, ids.apps.myApi.defaultScope);
-    const wrong = await callApi(api('/api/todolist'), { token: appToken });
+    const wrong = await callApi(api('/api/todolist'), { token: wrongScopeToken(emu) });
     expect(wrong.status).toBe(403);
     expect(wrong.headers.get('www-authenticate')).toContain('insufficient_scope');
   });
