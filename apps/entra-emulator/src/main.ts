@@ -1,6 +1,60 @@
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module.js';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startEntraEmulator, type DirectoryInput } from '@nest-identity-web/entra-emulator';
 
-const app = await NestFactory.create(AppModule);
-await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
-console.log(`entra-emulator listening on ${await app.getUrl()}`);
+// `npm run emulator [-- --port 8443 --controls --directory ./directory.json --token-lifetime 600]`
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    controls: { type: 'boolean', default: false },
+    directory: { type: 'string' },
+    'token-lifetime': { type: 'string' },
+    'cert-dir': { type: 'string' },
+  },
+  allowPositionals: false,
+});
+
+const port = Number(values.port ?? process.env['PORT'] ?? 0);
+const directory = values.directory ? (JSON.parse(readFileSync(values.directory, 'utf8')) as DirectoryInput) : undefined;
+const lifetime = values['token-lifetime'] ?? process.env['EMULATOR_TOKEN_LIFETIME'];
+
+const emu = await startEntraEmulator({
+  port,
+  httpControls: values.controls || process.env['EMULATOR_HTTP_CONTROLS'] === '1',
+  ...(directory ? { directory } : {}),
+  ...(lifetime ? { tokenLifetimeSeconds: Number(lifetime) } : {}),
+  ...(values['cert-dir'] ? { certDir: values['cert-dir'] } : {}),
+});
+
+const lines = [
+  `Entra ID emulator listening on ${emu.baseUrl}`,
+  `  instance (AzureAd__Instance): ${emu.instance}`,
+  `  msal knownAuthorities:        ${emu.host}`,
+  '  tenants:',
+  ...emu.directory.tenants.map(
+    (t) =>
+      `    ${t.name.padEnd(10)} ${t.id}  ${t.domain}  metadata: ${emu.baseUrl}/${t.id}/v2.0/.well-known/openid-configuration`,
+  ),
+  '  apps:',
+  ...emu.directory.apps.map((a) => `    ${a.name.padEnd(18)} ${a.clientId}  ${a.identifiers[0] ?? ''}`),
+  `  CA certificate:  ${emu.caCertPath}`,
+  `  CA bundle:       ${emu.caBundlePath} (the CA plus the bundle NODE_EXTRA_CA_CERTS pointed at)`,
+  '  trust it from another Node process (read at start only, one file):',
+  `    NODE_EXTRA_CA_CERTS=${emu.caBundlePath} node your-app.js`,
+  `  test controls:   ${values.controls || process.env['EMULATOR_HTTP_CONTROLS'] === '1' ? `${emu.baseUrl}/__emulator/*` : 'off (--controls to enable)'}`,
+  `  cold start:      ${emu.startupMs} ms (emulator), ${Math.round(process.uptime() * 1000)} ms (process, since launch)`,
+];
+console.log(lines.join('\n'));
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the emulator`);
+  emu.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

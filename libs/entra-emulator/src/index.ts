@@ -8,3 +8,29 @@
  * ```
  */
 export const EMULATOR_VERSION = '0.1.0';
+
+export * from './directory/directory.types.js';
+export { DEFAULT_IDS, DEFAULT_DIRECTORY } from './directory/default-directory.js';
+export {
+  ResolvedDirectory,
+  EmulatorConfigurationError,
+  type ResolvedApp,
+  type ResolvedTenant,
+  type ResolvedUser,
+  type ResolvedPolicy,
+  type RegisteredCertificate,
+} from './directory/directory.js';
+export {
+  startEntraEmulator,
+  EntraEmulator,
+  type EntraEmulatorOptions,
+  type IssueTokenOptions,
+  type SignInInput,
+  type ClientCertificate,
+} from './emulator.js';
+export { EmulatorClock } from './controls/clock.js';
+export type { FaultSpec, FaultHandle } from './controls/faults.js';
+export type { RequestLogEntry, RequestLogFilter, EmulatorRoute } from './controls/request-log.js';
+export { EntraProtocolError, type EntraErrorBody } from './protocol/errors.js';
+export type { TokenResponse } from './protocol/token-service.js';
+export type { EmulatorNetworkClient, EmulatorNetworkResponse } from './network/trusting-client.js';
