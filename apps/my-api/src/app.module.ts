@@ -3,7 +3,12 @@ import { APP_PIPE } from '@nestjs/core';
 import { AuthModule } from 'nest-identity-web';
 import { MY_API_CONFIG } from './config/my-api.constants.js';
 import type { MyApiConfig } from './config/my-api.config.js';
+import { AdminController } from './admin/admin.controller.js';
+import { ArmApiClient } from './arm/arm-api.client.js';
 import { DownstreamHttpClient } from './downstream/downstream-http.client.js';
+import { GraphApiClient } from './graph/graph-api.client.js';
+import { MyApiController } from './my-api.controller.js';
+import { TodoListApiClient } from './todolist/todolist-api.client.js';
 import { HealthController } from './health.controller.js';
 
 /**
@@ -22,7 +27,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [AuthModule.forRoot(config.azureAd)],
-      controllers: [HealthController],
+      controllers: [HealthController, MyApiController, AdminController],
       providers: [
         { provide: MY_API_CONFIG, useValue: config },
         {
@@ -30,6 +35,9 @@ export class AppModule {
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
         },
         DownstreamHttpClient,
+        TodoListApiClient,
+        GraphApiClient,
+        ArmApiClient,
       ],
     };
   }

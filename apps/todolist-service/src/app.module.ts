@@ -21,7 +21,10 @@ export class AppModule {
   static forRoot(config: TodoListServiceConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [AuthModule.forRoot(config.azureAd), TodoListModule.forRoot({ databasePath: config.databasePath })],
+      imports: [
+        AuthModule.forRoot({ ...config.azureAd, isGlobal: true }),
+        TodoListModule.forRoot({ databasePath: config.databasePath }),
+      ],
       controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useValue: new ValidationPipe(VALIDATION_PIPE_OPTIONS) }],
     };

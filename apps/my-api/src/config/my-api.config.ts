@@ -1,4 +1,4 @@
-import type { AuthModuleOptions } from 'nest-identity-web';
+import { type AuthModuleOptions, loadAzureAdOptions } from 'nest-identity-web';
 
 /** A downstream web API my-api calls: where it is and which scopes a token for it needs. */
 export interface DownstreamApiConfig {
@@ -76,11 +76,7 @@ export function loadMyApiConfig(env: NodeJS.ProcessEnv = process.env): MyApiConf
     env.DownstreamApis__TodoList__AppScope ||
     `${resourceOf(todoList.scopes[0] ?? '') ?? 'api://todolist-service'}/.default`;
   return {
-    azureAd: {
-      instance: env.AzureAd__Instance ?? 'https://login.microsoftonline.com/',
-      tenantId: env.AzureAd__TenantId ?? '',
-      clientId: env.AzureAd__ClientId ?? '',
-    },
+    azureAd: loadAzureAdOptions(env),
     downstreamApis: {
       todoList: { ...todoList, appScope },
       graph: downstream(env, 'Graph', DEFAULT_DOWNSTREAM_APIS.graph),

@@ -1,4 +1,4 @@
-import type { AuthModuleOptions } from 'nest-identity-web';
+import { type AuthModuleOptions, loadAzureAdOptions } from 'nest-identity-web';
 
 /** Everything todolist-service reads from its environment. */
 export interface TodoListServiceConfig {
@@ -17,11 +17,7 @@ export const DEFAULT_DATABASE_PATH = './data/todolist.sqlite';
  */
 export function loadTodoListServiceConfig(env: NodeJS.ProcessEnv = process.env): TodoListServiceConfig {
   return {
-    azureAd: {
-      instance: env.AzureAd__Instance ?? 'https://login.microsoftonline.com/',
-      tenantId: env.AzureAd__TenantId ?? '',
-      clientId: env.AzureAd__ClientId ?? '',
-    },
+    azureAd: loadAzureAdOptions(env),
     databasePath: env.TodoList__DatabasePath || DEFAULT_DATABASE_PATH,
   };
 }

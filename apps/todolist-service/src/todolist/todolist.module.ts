@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TODOLIST_STORAGE_OPTIONS, type TodoListStorageOptions } from './todolist.constants.js';
+import { TodoListController } from './todolist.controller.js';
 import { TodoListRepository } from './todolist.repository.js';
 import { TodoListService } from './todolist.service.js';
 
@@ -10,6 +11,7 @@ export class TodoListModule {
   static forRoot(storage: TodoListStorageOptions): DynamicModule {
     return {
       module: TodoListModule,
+      controllers: [TodoListController],
       providers: [{ provide: TODOLIST_STORAGE_OPTIONS, useValue: storage }, TodoListRepository, TodoListService],
       exports: [TodoListService],
     };
