@@ -1,4 +1,4 @@
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 
@@ -6,12 +6,15 @@ import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@az
  * An msal-node network client that trusts one extra CA (the local emulator's) on top of Node's
  * roots, without touching process-wide TLS settings. Against real Microsoft Entra ID the default
  * network client is all you need.
+ *
+ * It has its own `https.Agent`: an agent's options win over a request's, so a `ca` passed per request
+ * would be ignored whenever something in the process has set `https.globalAgent.options.ca`.
  */
 export class TrustingNetworkClient implements INetworkModule {
-  private readonly ca: string[];
+  private readonly agent: Agent;
 
   constructor(extraCaPem: string) {
-    this.ca = [...rootCertificates, extraCaPem];
+    this.agent = new Agent({ ca: [...rootCertificates, extraCaPem] });
   }
 
   sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
@@ -29,7 +32,7 @@ export class TrustingNetworkClient implements INetworkModule {
     timeout = 10_000,
   ): Promise<NetworkResponse<T>> {
     return new Promise((resolve, reject) => {
-      const req = request(url, { method, headers: options?.headers, ca: this.ca, timeout }, (res) => {
+      const req = request(url, { method, headers: options?.headers, agent: this.agent, timeout }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
