@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DEFAULT_IDS, startEntraEmulator, type EntraEmulator } from '@nest-identity-web/entra-emulator';
 import { TokenAcquisitionStatistics } from 'nest-identity-web';
 import { startStandIns, type RunningStandIns } from '../../apps/entra-emulator/src/stand-ins/index.js';
@@ -14,6 +15,7 @@ import { TrustingNetworkClient } from '../../scripts/demo/trusting-network-clien
 
 // The chain `npm run demo` walks, in one process: emulator + Graph/ARM stand-ins + todolist-service
 // + my-api, a real msal-node client, real HTTPS to the emulator, real HTTP between the apps.
+// todolist-service runs once on Express (as in the demo) and once on Fastify.
 const ids = DEFAULT_IDS;
 const tenant = ids.tenants.contoso.id;
 
@@ -24,7 +26,7 @@ interface TodoItem {
   owner: { oid: string; tid: string };
 }
 
-describe('sample chain: client → my-api → todolist-service / Graph / ARM', () => {
+describe.each(['express', 'fastify'] as const)('sample chain, todolist-service on %s', (platform) => {
   let emu: EntraEmulator;
   let standIns: RunningStandIns;
   let todolist: INestApplication;
@@ -51,10 +53,15 @@ describe('sample chain: client → my-api → todolist-service / Graph / ARM', (
       AzureAd__ClientId: ids.apps.todolistService.clientId,
       TodoList__DatabasePath: ':memory:',
     });
-    todolist = await NestFactory.create(
-      TodoListModule.forRoot({ ...todolistConfig, azureAd: { ...todolistConfig.azureAd, trustedCa } }),
-      { logger: process.env.CHAIN_LOG ? ['error', 'warn'] : false },
-    );
+    const todolistModule = TodoListModule.forRoot({
+      ...todolistConfig,
+      azureAd: { ...todolistConfig.azureAd, trustedCa },
+    });
+    const logger: LogLevel[] | false = process.env.CHAIN_LOG ? ['error', 'warn'] : false;
+    todolist =
+      platform === 'fastify'
+        ? await NestFactory.create(todolistModule, new FastifyAdapter(), { logger })
+        : await NestFactory.create(todolistModule, { logger });
     await todolist.listen(0, '127.0.0.1');
     todolistUrl = await todolist.getUrl();
     const myApiConfig = loadMyApiConfig({
@@ -68,7 +75,7 @@ describe('sample chain: client → my-api → todolist-service / Graph / ARM', (
     });
     myApi = await NestFactory.create(
       MyApiModule.forRoot({ ...myApiConfig, azureAd: { ...myApiConfig.azureAd, trustedCa } }),
-      { logger: process.env.CHAIN_LOG ? ['error', 'warn'] : false },
+      { logger },
     );
     await myApi.listen(0, '127.0.0.1');
     myApiUrl = await myApi.getUrl();
@@ -151,6 +158,56 @@ describe('sample chain: client → my-api → todolist-service / Graph / ARM', (
     expect(new Set(res.body.map((i) => i.owner.oid))).toEqual(new Set([ids.users.alice.oid, ids.users.bob.oid]));
     const bob = await callApi(api('/api/admin/todolist'), { token: tokens.bob });
     expect(bob.status).toBe(403);
+  });
+
+  it('on todolist-service, a delegated caller edits only its own items', async () => {
+    const bob = await client.signIn(ids.users.bob.username, ids.users.bob.password, [
+      ids.apps.todolistService.scopeUri,
+    ]);
+    const own = await callApi<TodoItem[]>(`${todolistUrl}/api/todolist`, { token: bob.accessToken });
+    expect(own.status).toBe(200);
+    expect(own.body.map((i) => i.owner.oid)).toEqual([ids.users.bob.oid]);
+    const mine = own.body[0]!;
+    const done = await callApi<TodoItem>(`${todolistUrl}/api/todolist/${mine.id}`, {
+      method: 'PATCH',
+      token: bob.accessToken,
+      body: { done: true },
+    });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ id: mine.id, done: true });
+
+    const alices = await callApi<TodoItem[]>(api('/api/todolist'), { token: tokens.alice });
+    const theirs = alices.body[0]!;
+    for (const method of ['GET', 'PATCH', 'DELETE']) {
+      const res = await callApi(`${todolistUrl}/api/todolist/${theirs.id}`, {
+        method,
+        token: bob.accessToken,
+        ...(method === 'PATCH' ? { body: { title: 'mine now' } } : {}),
+      });
+      expect({ method, status: res.status }).toEqual({ method, status: 404 });
+    }
+    const after = await callApi<TodoItem[]>(api('/api/todolist'), { token: tokens.alice });
+    expect(after.body).toEqual(alices.body);
+  });
+
+  it('on todolist-service, a bad body answers 400 with every reason', async () => {
+    const bob = await client.signIn(ids.users.bob.username, ids.users.bob.password, [
+      ids.apps.todolistService.scopeUri,
+    ]);
+    const res = await callApi<{ message: string[] }>(`${todolistUrl}/api/todolist`, {
+      method: 'POST',
+      token: bob.accessToken,
+      body: { title: 7, done: 'yes', owner: { oid: 'x' } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toEqual(
+      expect.arrayContaining([
+        'title must be a string',
+        'done must be a boolean value',
+        'owner.oid must be a UUID',
+        'owner.tid must be a UUID',
+      ]),
+    );
   });
 
   it('no token → 401 with a Bearer challenge; a token for my-api without access_as_user → 403', async () => {
