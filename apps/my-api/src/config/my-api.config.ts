@@ -29,7 +29,7 @@ export interface MyApiConfig {
 /** Defaults: the real Microsoft Graph and Azure Resource Manager, and the sample's todolist-service. */
 export const DEFAULT_DOWNSTREAM_APIS = {
   todoList: {
-    baseUrl: 'http://localhost:5001',
+    baseUrl: 'http://127.0.0.1:5001',
     scopes: ['api://todolist-service/access_as_user'],
     appScope: 'api://todolist-service/.default',
   },
