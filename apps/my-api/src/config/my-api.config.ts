@@ -66,8 +66,13 @@ function downstream(
  * Reads the configuration the way Microsoft.Identity.Web apps do, from `Section__Key` variables:
  * `AzureAd__Instance`, `AzureAd__TenantId`, `AzureAd__ClientId`, `AzureAd__ClientSecret`, and for each
  * downstream API `DownstreamApis__<TodoList|Graph|Arm>__BaseUrl` and `__Scopes` (space- or
- * comma-separated), and `DownstreamApis__TodoList__AppScope` (default: `<App ID URI>/.default`). Pointing the sample at real Entra ID, Graph and ARM is a matter of
- * these variables only.
+ * comma-separated), and `DownstreamApis__TodoList__AppScope` (default: `<App ID URI>/.default`).
+ * Pointing the sample at real Entra ID, Graph and ARM is a matter of these variables only.
+ *
+ * @example
+ * ```ts
+ * const app = await NestFactory.create(AppModule.forRoot(loadMyApiConfig()));
+ * ```
  */
 export function loadMyApiConfig(env: NodeJS.ProcessEnv = process.env): MyApiConfig {
   const todoList = downstream(env, 'TodoList', DEFAULT_DOWNSTREAM_APIS.todoList);
