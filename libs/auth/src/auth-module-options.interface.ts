@@ -162,8 +162,14 @@ export interface AuthModuleOptions {
   /** Timeout of each identity-provider request made for token acquisition, in ms. @default 10000 */
   tokenRequestTimeoutMs?: number;
   /**
-   * Transport to the identity provider for token acquisition. Default: a keep-alive HTTPS client
-   * with timeouts that trusts `trustedCa`.
+   * Transport to the identity provider, for everything the library fetches: OpenID metadata and
+   * JWKS (incoming validation with the `entra` strategy) and the token endpoint (token acquisition).
+   * Default: a keep-alive HTTPS client with timeouts that trusts `trustedCa`. Replace it to route
+   * through a proxy, to trace, or to stub the identity provider.
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ ...options, identityProviderTransport: new TracingTransport(inner) });
+   * ```
    */
   identityProviderTransport?: IdentityProviderTransport;
 }

@@ -36,6 +36,14 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
       inject: [AUTH_MODULE_OPTIONS],
       useFactory: (options: AuthModuleOptions) => normalizeAuthOptions(options),
     },
+    {
+      // One transport for metadata, JWKS and the token endpoint: one keep-alive pool, one CA list.
+      provide: IDP_TRANSPORT,
+      inject: [AUTH_MODULE_OPTIONS, NORMALIZED_AUTH_OPTIONS],
+      useFactory: (options: AuthModuleOptions, normalized: NormalizedAuthOptions): IdentityProviderTransport =>
+        options.identityProviderTransport ??
+        new IdpHttpClient({ ca: normalized.trustedCa, timeoutMs: options.tokenRequestTimeoutMs }),
+    },
     ...validationProviders,
     // --- token acquisition ---
     {
@@ -43,13 +51,6 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
       inject: [AUTH_MODULE_OPTIONS, NORMALIZED_AUTH_OPTIONS],
       useFactory: (options: AuthModuleOptions, base: NormalizedAuthOptions) =>
         normalizeTokenAcquisitionOptions(options, base),
-    },
-    {
-      provide: IDP_TRANSPORT,
-      inject: [AUTH_MODULE_OPTIONS],
-      useFactory: (options: AuthModuleOptions): IdentityProviderTransport =>
-        options.identityProviderTransport ??
-        new IdpHttpClient({ ca: options.trustedCa, timeoutMs: options.tokenRequestTimeoutMs }),
     },
     TokenAcquisitionStatistics,
     TokenAcquisitionService,

@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
+import type {
+  ClientCertificateCredential,
+  ClientCertificateLoader,
+} from './token-acquisition/client-credentials.interface.js';
 import { AuthErrorCode } from './errors/auth-error-codes.js';
 import { AuthConfigurationError } from './errors/auth.error.js';
 
@@ -15,33 +20,29 @@ import { AuthConfigurationError } from './errors/auth.error.js';
 export type AzureAdSettingsSource = Readonly<Record<string, string | undefined>> | { get(key: string): unknown };
 
 /**
- * Credential settings read by {@link loadAzureAdOptions}, used by token acquisition.
- *
- * @example
- * ```ts
- * const { clientSecret } = loadAzureAdOptions(process.env);
- * ```
- */
-export interface AzureAdCredentialSettings {
-  /** `AzureAd__ClientSecret`. */
-  clientSecret?: string;
-  /** `AzureAd__ClientCertificate__{PrivateKeyPem|PrivateKeyPath, CertificatePem|CertificatePath, SendX5c}`. */
-  clientCertificate?: { privateKeyPem: string; certificatePem: string; sendX5c?: boolean };
-  /** `AzureAd__SignedAssertionFilePath` (workload identity federation, e.g. AKS). */
-  signedAssertionFilePath?: string;
-  /** `AzureAd__ClientCapabilities` (e.g. `cp1`). */
-  clientCapabilities?: string[];
-}
-
-/**
  * Reads Microsoft.Identity.Web-style `AzureAd` settings (the `AzureAd__Key` environment form, or
  * `AzureAd:Key` through a `ConfigService`) into {@link AuthModuleOptions}. Lists accept a JSON
  * array, a comma/space-separated string, or indexed keys (`AzureAd__Audiences__0`).
  *
  * Keys: `Instance`, `TenantId`, `ClientId`, `Audience`, `Audiences`, `AllowedTenants`,
  * `ValidIssuers`, `ClockSkewSeconds`, `Strategy`, `AllowWebApiToBeAuthorizedByACL`,
- * `ClientSecret`, `ClientCertificate__*`, `SignedAssertionFilePath`, `ClientCapabilities`.
- * Values are only read here; `AuthModule` validates them at bootstrap.
+ * `AppHomeTenantId`, `ClientCapabilities`, and one credential:
+ *
+ * - `ClientSecret`;
+ * - `ClientCertificate__PrivateKeyPath` + `ClientCertificate__CertificatePath` (PEM files, re-read
+ *   when the identity provider rejects the certificate, so a rotated file is picked up), or
+ *   `ClientCertificate__PrivateKeyPem` + `ClientCertificate__CertificatePem`; `SendX5C` (or
+ *   `ClientCertificate__SendX5c`);
+ * - `SignedAssertionFilePath` (workload identity);
+ * - Microsoft.Identity.Web's `ClientCredentials` list (`ClientCredentials__0__SourceType`…): the
+ *   first entry of a supported type wins: `ClientSecret` (`ClientSecret`), `Path`
+ *   (`CertificateDiskPath`: a PEM file holding the private key and the certificate) and
+ *   `SignedAssertionFilePath` (`SignedAssertionFileDiskPath`, default `AZURE_FEDERATED_TOKEN_FILE`).
+ *   Entries with `Skip: true` or another type (Key Vault, certificate stores, managed identity) are
+ *   skipped; if none is usable, loading fails.
+ *
+ * Extra CA certificates are not read here: set `NODE_EXTRA_CA_CERTS` for the process, or pass
+ * `trustedCa` in code. Values are only read here; `AuthModule` validates them at bootstrap.
  *
  * @example
  * ```ts
@@ -53,26 +54,27 @@ export interface AzureAdCredentialSettings {
  * // or
  * AuthModule.forRoot(loadAzureAdOptions(process.env));
  * ```
- * @throws AuthConfigurationError when a numeric or boolean setting is malformed, or a certificate file cannot be read
+ * @throws AuthConfigurationError when a numeric or boolean setting is malformed (NIW3105), or a
+ *   credential file cannot be read or no `ClientCredentials` entry is usable (NIW4006)
  * @see https://learn.microsoft.com/entra/identity-platform/scenario-protected-web-api-app-configuration
+ * @see https://learn.microsoft.com/entra/msal/dotnet/microsoft-identity-web/credential-descriptions
  */
 export function loadAzureAdOptions(
   source: AzureAdSettingsSource = process.env,
   section = 'AzureAd',
-): AuthModuleOptions & AzureAdCredentialSettings {
+): AuthModuleOptions {
+  const lookup = (name: string): unknown =>
+    typeof source.get === 'function'
+      ? (source as { get(k: string): unknown }).get(name)
+      : (source as Record<string, unknown>)[name];
   const raw = (key: string): unknown => {
     for (const name of [`${section}__${key}`, `${section}:${key.replaceAll('__', ':')}`]) {
-      const value =
-        typeof source.get === 'function'
-          ? (source as { get(k: string): unknown }).get(name)
-          : (source as Record<string, unknown>)[name];
+      const value = lookup(name);
       if (value !== undefined && value !== null && value !== '') return value;
     }
     return undefined;
   };
-  const text = (key: string): string | undefined => {
-    return scalar(raw(key));
-  };
+  const text = (key: string): string | undefined => scalar(raw(key));
   const list = (key: string): string[] | undefined => {
     const v = raw(key);
     let items: unknown[] | undefined;
@@ -87,11 +89,10 @@ export function loadAzureAdOptions(
     }
     return items?.map(scalar).filter((x): x is string => !!x);
   };
-  const bool = (key: string): boolean | undefined => {
-    const v = text(key);
-    if (v === undefined) return undefined;
-    if (/^(true|1|yes)$/i.test(v)) return true;
-    if (/^(false|0|no)$/i.test(v)) return false;
+  const bool = (key: string, value = text(key)): boolean | undefined => {
+    if (value === undefined) return undefined;
+    if (/^(true|1|yes)$/i.test(value)) return true;
+    if (/^(false|0|no)$/i.test(value)) return false;
     throw AuthConfigurationError.create(
       AuthErrorCode.InvalidValidationOption,
       `${section}__${key} must be true or false.`,
@@ -110,27 +111,12 @@ export function loadAzureAdOptions(
     }
     return Number(v);
   };
-  const file = (path: string, what: string): string => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (cause) {
-      throw AuthConfigurationError.create(
-        AuthErrorCode.InvalidValidationOption,
-        `${section} ${what} file '${path}' cannot be read.`,
-        ['Check the path and file permissions.'],
-        { cause },
-      );
-    }
-  };
 
-  const options: AuthModuleOptions & AzureAdCredentialSettings = {
+  const options: AuthModuleOptions = {
     tenantId: text('TenantId') ?? '',
     clientId: text('ClientId') ?? '',
   };
-  const set = <K extends keyof (AuthModuleOptions & AzureAdCredentialSettings)>(
-    key: K,
-    value: (AuthModuleOptions & AzureAdCredentialSettings)[K] | undefined,
-  ) => {
+  const set = <K extends keyof AuthModuleOptions>(key: K, value: AuthModuleOptions[K] | undefined) => {
     if (value !== undefined) options[key] = value;
   };
   set('instance', text('Instance'));
@@ -142,20 +128,144 @@ export function loadAzureAdOptions(
   const strategy = text('Strategy');
   if (strategy !== undefined) set('strategy', strategy as AuthModuleOptions['strategy']);
   set('allowWebApiToBeAuthorizedByACL', bool('AllowWebApiToBeAuthorizedByACL'));
+  set('appHomeTenantId', text('AppHomeTenantId'));
+  set('clientCapabilities', list('ClientCapabilities'));
+
+  // Credentials. Several configured at once are reported by AuthModule at bootstrap (NIW4006).
+  const sendX5c = bool('SendX5C') ?? bool('ClientCertificate__SendX5c');
   set('clientSecret', text('ClientSecret'));
   set('signedAssertionFilePath', text('SignedAssertionFilePath'));
-  set('clientCapabilities', list('ClientCapabilities'));
   const keyPath = text('ClientCertificate__PrivateKeyPath');
   const certPath = text('ClientCertificate__CertificatePath');
-  const privateKeyPem =
-    text('ClientCertificate__PrivateKeyPem') ?? (keyPath ? file(keyPath, 'private key') : undefined);
-  const certificatePem =
-    text('ClientCertificate__CertificatePem') ?? (certPath ? file(certPath, 'certificate') : undefined);
-  if (privateKeyPem && certificatePem) {
-    const sendX5c = bool('ClientCertificate__SendX5c');
-    options.clientCertificate = { privateKeyPem, certificatePem, ...(sendX5c !== undefined ? { sendX5c } : {}) };
+  const keyPem = text('ClientCertificate__PrivateKeyPem');
+  const certPem = text('ClientCertificate__CertificatePem');
+  if (keyPath || certPath) {
+    if (!keyPath || !certPath) {
+      throw credentialError(
+        `${section}__ClientCertificate__PrivateKeyPath and __CertificatePath must be set together.`,
+        'Point both at PEM files (the key may also be in the certificate file: use ClientCredentials__0__SourceType=Path).',
+      );
+    }
+    set('clientCertificate', certificateFiles(keyPath, certPath, sendX5c));
+  } else if (keyPem && certPem) {
+    set('clientCertificate', { privateKeyPem: keyPem, certificatePem: certPem, ...x5c(sendX5c) });
   }
+  const described = clientCredentials(section, raw, lookup, sendX5c);
+  if (described) Object.assign(options, described);
   return options;
+}
+
+type CredentialOptions = Pick<AuthModuleOptions, 'clientSecret' | 'clientCertificate' | 'signedAssertionFilePath'>;
+
+/**
+ * Microsoft.Identity.Web's `ClientCredentials` (`CredentialDescription[]`): the first usable entry.
+ * `SourceType` is a name or the enum's number.
+ */
+function clientCredentials(
+  section: string,
+  raw: (key: string) => unknown,
+  lookup: (name: string) => unknown,
+  sendX5c: boolean | undefined,
+): CredentialOptions | undefined {
+  const entries: Record<string, unknown>[] = [];
+  const whole = raw('ClientCredentials');
+  if (Array.isArray(whole)) {
+    for (const e of whole) if (e && typeof e === 'object') entries.push(e as Record<string, unknown>);
+  } else {
+    for (let i = 0; raw(`ClientCredentials__${i}__SourceType`) !== undefined; i++) {
+      const entry: Record<string, unknown> = {};
+      for (const field of [
+        'SourceType',
+        'Skip',
+        'ClientSecret',
+        'CertificateDiskPath',
+        'SignedAssertionFileDiskPath',
+      ]) {
+        entry[field] = raw(`ClientCredentials__${i}__${field}`);
+      }
+      entries.push(entry);
+    }
+  }
+  if (!entries.length) return undefined;
+  const skipped: string[] = [];
+  for (const entry of entries) {
+    const type = SOURCE_TYPES[String(scalar(entry.SourceType) ?? '').toLowerCase()];
+    if (/^(true|1)$/i.test(scalar(entry.Skip) ?? '')) continue;
+    const field = (name: string) => scalar(entry[name]);
+    if (type === 'ClientSecret' && field('ClientSecret')) return { clientSecret: field('ClientSecret') };
+    if (type === 'Path' && field('CertificateDiskPath')) {
+      return { clientCertificate: certificateBundle(field('CertificateDiskPath')!, sendX5c) };
+    }
+    if (type === 'SignedAssertionFilePath') {
+      const path = field('SignedAssertionFileDiskPath') ?? scalar(lookup('AZURE_FEDERATED_TOKEN_FILE'));
+      if (path) return { signedAssertionFilePath: path };
+    }
+    skipped.push(String(scalar(entry.SourceType) ?? 'no SourceType'));
+  }
+  throw credentialError(
+    `None of ${section}__ClientCredentials is usable (${skipped.join(', ') || 'all skipped'}).`,
+    'Supported: SourceType ClientSecret (ClientSecret), Path (CertificateDiskPath, a PEM file with the private key and the certificate), SignedAssertionFilePath (SignedAssertionFileDiskPath or AZURE_FEDERATED_TOKEN_FILE). Key Vault, certificate stores and managed identity are not read by this loader: pass clientCertificate (a loader) or clientAssertion in code.',
+  );
+}
+
+/** Microsoft.Identity.Web `CredentialSource` names and numbers this loader understands. */
+const SOURCE_TYPES: Readonly<Record<string, 'ClientSecret' | 'Path' | 'SignedAssertionFilePath'>> = {
+  clientsecret: 'ClientSecret',
+  '6': 'ClientSecret',
+  path: 'Path',
+  '3': 'Path',
+  signedassertionfilepath: 'SignedAssertionFilePath',
+  '8': 'SignedAssertionFilePath',
+};
+
+/** A loader over two PEM files, read now (fail fast) and again on every reload (rotation). */
+function certificateFiles(keyPath: string, certPath: string, sendX5c: boolean | undefined): ClientCertificateLoader {
+  readOrFail(keyPath, 'private key');
+  readOrFail(certPath, 'certificate');
+  return async () => ({
+    privateKeyPem: await readFile(keyPath, 'utf8'),
+    certificatePem: await readFile(certPath, 'utf8'),
+    ...x5c(sendX5c),
+  });
+}
+
+/** A loader over one PEM file holding the private key and the certificate (chain). */
+function certificateBundle(path: string, sendX5c: boolean | undefined): ClientCertificateLoader {
+  splitPem(readOrFail(path, 'certificate'), path);
+  return async () => ({ ...splitPem(await readFile(path, 'utf8'), path), ...x5c(sendX5c) });
+}
+
+function splitPem(pem: string, path: string): Omit<ClientCertificateCredential, 'sendX5c'> {
+  const key = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/.exec(pem);
+  const certs = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  if (!key || !certs) {
+    throw credentialError(
+      `The certificate file '${path}' must be PEM with a private key and a certificate.`,
+      'PKCS#12 (.pfx/.p12) is not read; convert it: openssl pkcs12 -in cert.pfx -out cert.pem -nodes.',
+    );
+  }
+  return { privateKeyPem: key[0], certificatePem: certs.join('\n') };
+}
+
+function readOrFail(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw credentialError(`The ${what} file '${path}' cannot be read.`, 'Check the path and file permissions.', cause);
+  }
+}
+
+function x5c(sendX5c: boolean | undefined): { sendX5c?: boolean } {
+  return sendX5c === undefined ? {} : { sendX5c };
+}
+
+function credentialError(problem: string, solution: string, cause?: unknown): AuthConfigurationError {
+  return AuthConfigurationError.create(
+    AuthErrorCode.InvalidClientCredential,
+    problem,
+    [solution],
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function scalar(value: unknown): string | undefined {

@@ -5,11 +5,7 @@ export { AuthError, AuthConfigurationError } from './errors/auth.error.js';
 
 // --- incoming token validation and authorization ---
 export { ENTRA_STRATEGY_NAME, PASSPORT_AZURE_AD_STRATEGY_NAME, ClaimTypes } from './auth.constants.js';
-export {
-  loadAzureAdOptions,
-  type AzureAdSettingsSource,
-  type AzureAdCredentialSettings,
-} from './azure-ad-options.loader.js';
+export { loadAzureAdOptions, type AzureAdSettingsSource } from './azure-ad-options.loader.js';
 export { TokenValidationError } from './errors/token-validation.error.js';
 export { IdentityProviderUnavailableError } from './errors/identity-provider-unavailable.error.js';
 export type { AuthPrincipal } from './request-context/auth-principal.interface.js';

@@ -30,7 +30,17 @@ import {
 import { hasAny } from './scope-verification.js';
 import { bearerChallenge } from './www-authenticate.js';
 
-/** The request fields the guard reads and writes. */
+/**
+ * The request fields the guard reads and writes: the `Authorization` header in, the validated
+ * principal out (`req.user`).
+ *
+ * @example
+ * ```ts
+ * @Get('me') me(@Req() req: AuthenticatedRequest) {
+ *   return req.user?.oid;
+ * }
+ * ```
+ */
 export interface AuthenticatedRequest {
   headers?: Record<string, unknown>;
   user?: AuthPrincipal;

@@ -29,8 +29,9 @@ export interface IdentityProviderResponse {
 }
 
 /**
- * The transport the library uses to talk to the identity provider for token acquisition (authority
- * metadata and, through msal-node's `system.networkClient`, the token endpoint). The default is a
+ * The transport the library uses to talk to the identity provider: OpenID metadata and JWKS for
+ * incoming token validation, authority metadata and, through msal-node's `system.networkClient`, the
+ * token endpoint for token acquisition. The default is a
  * keep-alive HTTPS client with timeouts and the `trustedCa` certificates. Replace it to route
  * through a proxy, to trace, or to stub the identity provider in tests and benchmarks. Reject
  * (never resolve) when the identity provider cannot be reached, so it is reported as unavailable.

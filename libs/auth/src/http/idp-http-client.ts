@@ -1,28 +1,11 @@
 import https from 'node:https';
 import http from 'node:http';
 import tls from 'node:tls';
-
-/**
- * A response from the identity provider, body already read.
- * @internal
- */
-export interface IdpHttpResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
-
-/**
- * Options of an identity-provider HTTP request.
- * @internal
- */
-export interface IdpHttpRequest {
-  readonly method?: 'GET' | 'POST';
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string;
-  /** Whole-request timeout in milliseconds. */
-  readonly timeoutMs?: number;
-}
+import type {
+  IdentityProviderRequest,
+  IdentityProviderResponse,
+  IdentityProviderTransport,
+} from './identity-provider-transport.interface.js';
 
 /**
  * Raised when the identity provider cannot be reached (DNS, TCP, TLS, timeout): never an HTTP status.
@@ -46,7 +29,7 @@ export class IdpUnreachableError extends Error {
  * without touching process-wide settings.
  * @internal
  */
-export class IdpHttpClient {
+export class IdpHttpClient implements IdentityProviderTransport {
   private readonly agent: https.Agent;
 
   constructor(private readonly options: { readonly ca?: readonly string[]; readonly timeoutMs?: number } = {}) {
@@ -59,11 +42,11 @@ export class IdpHttpClient {
   }
 
   /** Sends one request and reads the whole body. Rejects only with {@link IdpUnreachableError}. */
-  request(url: string, init: IdpHttpRequest = {}): Promise<IdpHttpResponse> {
+  request(url: string, init: IdentityProviderRequest = {}): Promise<IdentityProviderResponse> {
     const target = new URL(url);
     const timeoutMs = init.timeoutMs ?? this.options.timeoutMs ?? 10_000;
     const transport = target.protocol === 'http:' ? http : https;
-    return new Promise<IdpHttpResponse>((resolve, reject) => {
+    return new Promise<IdentityProviderResponse>((resolve, reject) => {
       const req = transport.request(
         target,
         {

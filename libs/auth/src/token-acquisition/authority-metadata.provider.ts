@@ -2,6 +2,7 @@ import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
 import { TokenAcquisitionError } from '../errors/token-acquisition.error.js';
 import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
+import { retryAfterSeconds } from '../http/retry-after.util.js';
 
 /** What msal-node needs to skip discovery for one authority. @internal */
 export interface AuthorityMetadata {
@@ -112,16 +113,4 @@ export class AuthorityMetadataProvider {
       knownAuthorities: MICROSOFT_HOSTS.has(host.toLowerCase()) ? [] : [host],
     };
   }
-}
-
-/** `Retry-After` in seconds (delta-seconds or HTTP date), clamped to [1, 3600]. @internal */
-export function retryAfterSeconds(headers: Readonly<Record<string, string>>, fallback: number): number {
-  const raw = headers['retry-after'] ?? headers['Retry-After'];
-  if (raw === undefined) return fallback;
-  let seconds = Number(raw);
-  if (!Number.isFinite(seconds)) {
-    const date = Date.parse(raw);
-    seconds = Number.isNaN(date) ? fallback : Math.ceil((date - Date.now()) / 1000);
-  }
-  return Math.min(3600, Math.max(1, Math.ceil(seconds)));
 }

@@ -3,7 +3,7 @@ import { Controller, Get, type INestApplication, Query } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AuthModule, ITokenAcquisition } from 'nest-identity-web';
+import { AuthErrorCode, AuthModule, ITokenAcquisition, TokenValidationError } from 'nest-identity-web';
 import { entraError, FakeIdentityProvider, testJwt } from '../../../../test/support/fake-identity-provider.js';
 
 const TID = '72f988bf-0000-4000-8000-000000000001';
@@ -24,6 +24,30 @@ class DownstreamController {
   async app() {
     await this.tokens.getAccessTokenForApp('api://todolist-service/.default');
     return { ok: true };
+  }
+
+  @Get('daemon')
+  async daemon() {
+    const assertion = testJwt({ oid: 'd', sub: 'd', tid: TID, idtyp: 'app', roles: ['Todo.Read.All'] });
+    await this.tokens.getAccessTokenForUser(['api://todolist-service/access_as_user'], { assertion });
+    return { ok: true };
+  }
+
+  @Get('no-caller')
+  async noCaller() {
+    await this.tokens.getAccessTokenForUser(['api://todolist-service/access_as_user']);
+    return { ok: true };
+  }
+
+  @Get('bad-app-scope')
+  async badAppScope() {
+    await this.tokens.getAccessTokenForApp('api://todolist-service/access_as_user');
+    return { ok: true };
+  }
+
+  @Get('validate')
+  validate(): never {
+    throw TokenValidationError.create(AuthErrorCode.TokenExpired, 'The token is expired.', 'Acquire a new token.');
   }
 }
 
@@ -94,11 +118,83 @@ describe.each(['express', 'fastify'] as const)('TokenAcquisitionExceptionFilter 
     );
   });
 
-  it('leaves other token-acquisition errors to Nest (500 without details)', async () => {
+  it('answers an assertion not issued to this app (AADSTS50013) with 401 invalid_token', async () => {
     const http = await setup();
-    idp.responders.push(() => entraError(401, 'invalid_client', 7000215));
-    const res = await http.get('/app');
-    expect(res.status).toBe(500);
-    expect(JSON.stringify(res.body)).not.toContain('AADSTS');
+    idp.responders.push(() => entraError(400, 'invalid_grant', 50013));
+    const res = await http.get('/user?oid=alice');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(
+      'Bearer error="invalid_token", error_description="The access token cannot be exchanged by this API"',
+    );
+    expect(res.body).toMatchObject({ statusCode: 401, code: 'NIW4009' });
+  });
+
+  it('answers an app-only caller on an on-behalf-of route with 403 insufficient_scope, before any request', async () => {
+    const http = await setup();
+    const res = await http.get('/daemon');
+    expect(res.status).toBe(403);
+    expect(res.headers['www-authenticate']).toBe(
+      'Bearer error="insufficient_scope", error_description="This operation acts on behalf of a user and needs a delegated (user) token."',
+    );
+    expect(res.body).toMatchObject({ statusCode: 403, code: 'NIW4002' });
+    expect(idp.tokenRequests).toHaveLength(0);
+  });
+
+  it('answers AADSTS7000114 (app-only assertion seen by Entra) with 403 as well', async () => {
+    const http = await setup();
+    idp.responders.push(() => entraError(400, 'unauthorized_client', 7000114));
+    const res = await http.get('/user?oid=alice');
+    expect(res.status).toBe(403);
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer error="insufficient_scope"/);
+  });
+
+  it.each([
+    ['invalid_client', 401, 7000215],
+    ['invalid_scope', 400, 70011],
+    ['unauthorized_client', 400, 700016],
+    ['invalid_grant', 400, 50000],
+  ])(
+    'answers another refusal (%s) with 502, the code and the AADSTS number, no description',
+    async (error, status, code) => {
+      const http = await setup();
+      idp.responders.push(() => entraError(status, error, code));
+      const res = await http.get('/app');
+      expect(res.status).toBe(502);
+      expect(res.body).toEqual({
+        statusCode: 502,
+        error: 'Bad Gateway',
+        code: 'NIW4009',
+        message: `The identity provider refused the token request (AADSTS${code}).`,
+        aadsts: code,
+        correlationId: expect.any(String) as unknown,
+      });
+      expect(JSON.stringify(res.body)).not.toContain('test error');
+      expect(res.headers['www-authenticate']).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['/no-caller', 'NIW4001', /^Cannot acquire a token on behalf of a user/],
+    ['/bad-app-scope', 'NIW4003', /^App tokens need exactly one scope ending in '\/\.default'/],
+  ])(
+    'answers a programming error (%s) with 500, its code and the first line of its message',
+    async (path, code, first) => {
+      const http = await setup();
+      const res = await http.get(path);
+      expect(res.status).toBe(500);
+      expect(res.body).toMatchObject({ statusCode: 500, error: 'Internal Server Error', code });
+      expect((res.body as { message: string }).message).toMatch(first);
+      expect((res.body as { message: string }).message).not.toContain('\n');
+    },
+  );
+
+  it('answers a TokenValidationError thrown by a handler with 401 invalid_token', async () => {
+    const http = await setup();
+    const res = await http.get('/validate');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(
+      'Bearer error="invalid_token", error_description="The token is expired."',
+    );
+    expect(res.body).toMatchObject({ statusCode: 401, code: 'NIW3011', message: 'The token is expired.' });
   });
 });

@@ -1,20 +1,47 @@
-import { type ArgumentsHost, Catch, HttpStatus, Injectable } from '@nestjs/common';
+import { type ArgumentsHost, Catch, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import { bearerChallenge } from '../authorization/www-authenticate.js';
+import { AuthErrorCode } from '../errors/auth-error-codes.js';
+import type { AuthError } from '../errors/auth.error.js';
 import { ClaimsChallengeError } from '../errors/claims-challenge.error.js';
 import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
 import { TokenAcquisitionError } from '../errors/token-acquisition.error.js';
+import { TokenValidationError } from '../errors/token-validation.error.js';
+
+/** The HTTP answer to one library error. @internal */
+export interface AuthErrorReply {
+  readonly status: number;
+  readonly error: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Caller-safe text for the JSON body: never a token, a secret or the identity provider's description. */
+  readonly message: string;
+  /** Extra caller-safe body fields (the AADSTS number, the correlation id). */
+  readonly extra?: Readonly<Record<string, string | number>>;
+}
+
+/** AADSTS codes of an on-behalf-of exchange that say the incoming token itself is unusable. */
+const INVALID_ASSERTION: Readonly<Record<number, string>> = {
+  500133: 'The access token expired',
+  50013: 'The access token cannot be exchanged by this API',
+};
+/** Entra's answer when the assertion is an app-only token (we usually catch it first: NIW4002). */
+const APP_ONLY_ASSERTION = 7000114;
 
 /**
- * Registered by `AuthModule` for HTTP requests. Turns token-acquisition errors the client can act on
- * into answers instead of a 500:
+ * Registered by `AuthModule` for HTTP requests. Maps every token-acquisition error, and validation
+ * errors thrown from handlers, to a deliberate answer; never Nest's anonymous 500:
  *
- * - {@link ClaimsChallengeError} → `401` with `WWW-Authenticate: Bearer realm="", authorization_uri="…",
- *   error="insufficient_claims", claims="<base64>"` (or `error="interaction_required"` without claims);
- * - {@link IdentityProviderUnavailableError} → `503` with `Retry-After`;
- * - an expired incoming token found during on-behalf-of (AADSTS500133) → `401` with
- *   `WWW-Authenticate: Bearer error="invalid_token"`.
+ * | Error | Status |
+ * | --- | --- |
+ * | {@link ClaimsChallengeError} (MFA, Conditional Access, consent) | `401` + `WWW-Authenticate: Bearer realm="", authorization_uri="…", error="insufficient_claims", claims="…"` (or `error="interaction_required"`) |
+ * | {@link IdentityProviderUnavailableError} | `503` + `Retry-After` |
+ * | incoming token expired (AADSTS500133) or not for this app (AADSTS50013) during on-behalf-of; a {@link TokenValidationError} | `401` + `Bearer error="invalid_token"` |
+ * | app-only caller on a route that acquires a user token (`NIW4002`, AADSTS7000114) | `403` + `Bearer error="insufficient_scope"` |
+ * | any other refusal by the identity provider (`invalid_client`, `invalid_scope`…) | `502` with the code and AADSTS number, no description |
+ * | configuration or programming errors (`NIW4001`, `4003`–`4006`, `4010`, `4011`) | `500` with the code; the full message is logged |
  *
- * Everything else goes to Nest's default handling. Bodies carry the stable `code`, never a token.
+ * Bodies are Nest-style JSON with the stable `code`; they never contain a token, a secret or text
+ * the identity provider could have echoed from the request.
  *
  * @example
  * ```ts
@@ -22,57 +49,117 @@ import { TokenAcquisitionError } from '../errors/token-acquisition.error.js';
  * app.useGlobalFilters(new TokenAcquisitionExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
  * ```
  * @see https://learn.microsoft.com/entra/identity-platform/claims-challenge
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
 @Injectable()
-@Catch(TokenAcquisitionError, IdentityProviderUnavailableError)
+@Catch(TokenAcquisitionError, IdentityProviderUnavailableError, TokenValidationError)
 export class TokenAcquisitionExceptionFilter extends BaseExceptionFilter {
-  override catch(exception: TokenAcquisitionError | IdentityProviderUnavailableError, host: ArgumentsHost): void {
+  private readonly logger = new Logger('TokenAcquisition');
+
+  override catch(
+    exception: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError,
+    host: ArgumentsHost,
+  ): void {
     if (host.getType() !== 'http') throw exception;
-    const reply = this.answer(exception);
-    if (!reply) {
-      super.catch(exception, host);
-      return;
-    }
     const adapter = this.httpAdapterHost?.httpAdapter ?? this.applicationRef;
     if (!adapter) throw exception;
+    const reply = replyFor(exception);
+    if (reply.status === 500) {
+      // A configuration or programming error: the operator needs the whole actionable message.
+      this.logger.error(exception.message);
+    }
     const response: unknown = host.switchToHttp().getResponse();
     for (const [name, value] of Object.entries(reply.headers)) adapter.setHeader(response, name, value);
     adapter.reply(
       response,
-      { statusCode: reply.status, error: reply.error, code: exception.code, message: firstLine(exception.message) },
+      {
+        statusCode: reply.status,
+        error: reply.error,
+        code: exception.code,
+        message: reply.message,
+        ...reply.extra,
+      },
       reply.status,
     );
   }
-
-  private answer(
-    e: TokenAcquisitionError | IdentityProviderUnavailableError,
-  ): { status: number; error: string; headers: Record<string, string> } | undefined {
-    if (e instanceof ClaimsChallengeError) {
-      return {
-        status: HttpStatus.UNAUTHORIZED,
-        error: 'Unauthorized',
-        headers: { 'WWW-Authenticate': e.toWwwAuthenticateHeader() },
-      };
-    }
-    if (e instanceof IdentityProviderUnavailableError) {
-      return {
-        status: HttpStatus.SERVICE_UNAVAILABLE,
-        error: 'Service Unavailable',
-        headers: { 'Retry-After': String(e.retryAfterSeconds) },
-      };
-    }
-    if (e.flow === 'onBehalfOf' && e.aadstsCode === 500133) {
-      return {
-        status: HttpStatus.UNAUTHORIZED,
-        error: 'Unauthorized',
-        headers: { 'WWW-Authenticate': 'Bearer error="invalid_token", error_description="The access token expired"' },
-      };
-    }
-    return undefined;
-  }
 }
 
-function firstLine(message: string): string {
-  const i = message.indexOf('\n');
-  return i < 0 ? message : message.slice(0, i);
+/**
+ * The HTTP answer for a library error (see {@link TokenAcquisitionExceptionFilter}).
+ * @internal
+ */
+export function replyFor(
+  e: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError,
+): AuthErrorReply {
+  if (e instanceof ClaimsChallengeError) {
+    return {
+      status: HttpStatus.UNAUTHORIZED,
+      error: 'Unauthorized',
+      headers: { 'WWW-Authenticate': e.toWwwAuthenticateHeader() },
+      message: summary(e),
+    };
+  }
+  if (e instanceof IdentityProviderUnavailableError) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      error: 'Service Unavailable',
+      headers: { 'Retry-After': String(e.retryAfterSeconds) },
+      message: 'The identity provider is unavailable. Retry later.',
+    };
+  }
+  if (e instanceof TokenValidationError) return invalidToken(e.description);
+  const invalidAssertion = e.flow === 'onBehalfOf' && e.aadstsCode !== undefined && INVALID_ASSERTION[e.aadstsCode];
+  if (invalidAssertion) return invalidToken(invalidAssertion);
+  if (e.code === AuthErrorCode.AppOnlyAssertion || e.aadstsCode === APP_ONLY_ASSERTION) {
+    // The token is valid and the caller authenticated, but an app can never get a user token:
+    // 401 would make a daemon fetch the same app token again and loop. RFC 6750 §3.1: the request
+    // needs privileges the token cannot carry, which is insufficient_scope (403).
+    const description = 'This operation acts on behalf of a user and needs a delegated (user) token.';
+    return {
+      status: HttpStatus.FORBIDDEN,
+      error: 'Forbidden',
+      headers: {
+        'WWW-Authenticate': bearerChallenge({ error: 'insufficient_scope', error_description: description }),
+      },
+      message: description,
+    };
+  }
+  if (e.status !== undefined) {
+    // The identity provider answered and refused (wrong credential, unknown scope, app not found…):
+    // our configuration or the directory is wrong, not the caller's request. Its description may
+    // echo request values, so only the AADSTS number and our correlation id go to the caller.
+    const aadsts = e.aadstsCode !== undefined ? ` (AADSTS${e.aadstsCode})` : '';
+    return {
+      status: HttpStatus.BAD_GATEWAY,
+      error: 'Bad Gateway',
+      headers: {},
+      message: `The identity provider refused the token request${aadsts}.`,
+      extra: {
+        ...(e.aadstsCode !== undefined ? { aadsts: e.aadstsCode } : {}),
+        ...(e.correlationId !== undefined ? { correlationId: e.correlationId } : {}),
+      },
+    };
+  }
+  return {
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    error: 'Internal Server Error',
+    headers: {},
+    message: summary(e),
+  };
+}
+
+function invalidToken(description: string): AuthErrorReply {
+  return {
+    status: HttpStatus.UNAUTHORIZED,
+    error: 'Unauthorized',
+    headers: { 'WWW-Authenticate': bearerChallenge({ error: 'invalid_token', error_description: description }) },
+    message: description.endsWith('.') ? description : `${description}.`,
+  };
+}
+
+/** The first line of the message, without the `NIWxxxx: ` prefix (the code is its own field). */
+function summary(e: AuthError): string {
+  const i = e.message.indexOf('\n');
+  const line = i < 0 ? e.message : e.message.slice(0, i);
+  return line.startsWith(`${e.code}: `) ? line.slice(e.code.length + 2) : line;
 }

@@ -33,10 +33,6 @@ export class ClientCredentialProvider {
     private readonly now: () => number,
   ) {}
 
-  get configured(): boolean {
-    return this.source !== undefined;
-  }
-
   get kind(): CredentialSource['kind'] | undefined {
     return this.source?.kind;
   }

@@ -17,7 +17,8 @@ import {
   type TokenAcquisitionFlow,
 } from '../errors/token-acquisition.error.js';
 import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
-import { type AuthorityMetadataProvider, retryAfterSeconds } from './authority-metadata.provider.js';
+import { retryAfterSeconds } from '../http/retry-after.util.js';
+import type { AuthorityMetadataProvider } from './authority-metadata.provider.js';
 import type { ClientCredentialProvider } from './client-credential.provider.js';
 import { MsalNetworkAdapter } from './msal-network.adapter.js';
 import type { TokenAcquisitionSettings } from './token-acquisition-options.normalize.js';

@@ -14,7 +14,6 @@ export class MsalNetworkAdapter implements INetworkModule {
   lastStatus: number | undefined;
   lastHeaders: Readonly<Record<string, string>> = {};
   httpMs = 0;
-  posts = 0;
 
   constructor(
     private readonly transport: IdentityProviderTransport,
@@ -26,7 +25,6 @@ export class MsalNetworkAdapter implements INetworkModule {
   }
 
   sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
-    this.posts++;
     return this.send<T>(url, 'POST', options);
   }
 

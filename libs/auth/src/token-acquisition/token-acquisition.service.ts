@@ -9,6 +9,7 @@ import type { AuthPrincipal } from '../request-context/auth-principal.interface.
 import { type AuthRequestContext, RequestContextStore } from '../request-context/request-context.js';
 import type { CachedToken } from '../token-cache/cached-token.interface.js';
 import { TokenCache } from '../token-cache/token-cache.js';
+import { createPrincipal } from '../validation/entra-claims.util.js';
 import { AuthorityMetadataProvider } from './authority-metadata.provider.js';
 import { ClientCredentialProvider } from './client-credential.provider.js';
 import { MsalClientFactory, type MsalTokenRequest } from './msal-client.factory.js';
@@ -408,19 +409,19 @@ function normalizeClaims(claims: string): string {
 }
 
 /**
- * Tenant and app-only flag from an assertion passed explicitly. Its signature is not checked
- * here: the identity provider checks it; we only route and fail early on app tokens.
+ * Tenant and app-only flag from an assertion passed explicitly, by the same rules as a validated
+ * principal. Its signature is not checked here: the identity provider checks it; we only route
+ * and fail early on app tokens.
  */
 function principalFromAssertion(assertion: string): { tid: string | undefined; isAppOnly: boolean } {
+  let claims: unknown;
   try {
-    const payload = assertion.split('.')[1];
-    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-    const tid = typeof claims.tid === 'string' ? claims.tid : undefined;
-    const isAppOnly = claims.idtyp === 'app' || (typeof claims.scp !== 'string' && claims.sub === claims.oid);
-    return { tid, isAppOnly };
+    claims = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8'));
   } catch {
     return { tid: undefined, isAppOnly: false };
   }
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) return { tid: undefined, isAppOnly: false };
+  return createPrincipal(claims as Record<string, unknown>);
 }
 
 function noCaller(problem: string): TokenAcquisitionError {

@@ -4,11 +4,6 @@ import { type CachedToken, deserializeCachedToken, serializeCachedToken } from '
 import { MemoryTokenCache } from './memory-token-cache.js';
 import type { TokenCacheStore } from './token-cache-store.interface.js';
 
-/** Where a token came from. @internal */
-export type CacheLookup =
-  | { readonly level: 'l1' | 'l2'; readonly token: CachedToken; readonly cacheMs: number }
-  | { readonly level: 'none'; readonly reason: 'noCachedAccessToken' | 'expired'; readonly cacheMs: number };
-
 /** Settings of {@link TokenCache}. @internal */
 export interface TokenCacheSettings {
   /** Prefix of L2 keys, so that several apps can share one store. */

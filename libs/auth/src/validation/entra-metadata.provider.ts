@@ -1,7 +1,9 @@
 import { importJWK, type JWK } from 'jose';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
-import { IdpUnreachableError, type IdpHttpClient } from '../http/idp-http-client.js';
+import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
+import { IdpUnreachableError } from '../http/idp-http-client.js';
+import { retryAfterSeconds } from '../http/retry-after.util.js';
 
 /** An imported public key, as `jose` returns it. @internal */
 export type ImportedKey = Exclude<Awaited<ReturnType<typeof importJWK>>, Uint8Array>;
@@ -40,7 +42,7 @@ export interface EntraMetadataProviderOptions {
 
 /**
  * Fetches the tenant's OpenID metadata (v2, and v1 for `sts.windows.net` issuers) and JWKS through
- * {@link IdpHttpClient}, keeps them as last-known-good, refreshes them in the background, and
+ * the module's identity-provider transport, keeps them as last-known-good, refreshes them in the background, and
  * refetches at most once per interval when a token names an unknown `kid` (key rotation).
  * Concurrent refreshes are coalesced into one request.
  * @internal
@@ -55,7 +57,7 @@ export class EntraMetadataProvider {
   readonly v1MetadataUrl: string;
 
   constructor(
-    private readonly http: IdpHttpClient,
+    private readonly http: IdentityProviderTransport,
     private readonly options: EntraMetadataProviderOptions,
   ) {
     this.metadataUrl = `${options.instance}${options.tenantId}/v2.0/.well-known/openid-configuration`;
@@ -183,7 +185,8 @@ export class EntraMetadataProvider {
     try {
       response = await this.http.request(url, { timeoutMs: this.options.timeoutMs ?? 10_000 });
     } catch (cause) {
-      const reason = cause instanceof IdpUnreachableError ? cause.reason : 'request failed';
+      const reason =
+        cause instanceof IdpUnreachableError ? cause.reason : cause instanceof Error ? cause.name : 'request failed';
       throw new IdentityProviderUnavailableError(
         `The identity provider ${what} at ${url} is unreachable (${reason})`,
         5,
@@ -191,10 +194,9 @@ export class EntraMetadataProvider {
       );
     }
     if (response.status !== 200) {
-      const retryAfter = Number(response.headers['retry-after']);
       throw new IdentityProviderUnavailableError(
         `The identity provider ${what} at ${url} answered HTTP ${response.status}`,
-        Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 300) : 5,
+        retryAfterSeconds(response.headers, 5),
         { code: AuthErrorCode.IdentityProviderUnavailable },
       );
     }

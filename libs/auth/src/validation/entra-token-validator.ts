@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
-import { NORMALIZED_AUTH_OPTIONS } from '../auth.internal-constants.js';
+import { IDP_TRANSPORT, NORMALIZED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import type { NormalizedAuthOptions } from '../auth-options.normalize.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
-import { IdpHttpClient } from '../http/idp-http-client.js';
+import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
 import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
 import { validateAudience } from './audience-validator.js';
 import type { BearerAuthenticator } from './bearer-authenticator.js';
@@ -42,15 +42,18 @@ const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 @Injectable()
 export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, OnModuleDestroy {
   private readonly cache: ValidatedTokenCache;
-  private readonly http: IdpHttpClient;
   /** @internal */
   readonly metadata: EntraMetadataProvider;
 
-  constructor(@Inject(NORMALIZED_AUTH_OPTIONS) private readonly options: NormalizedAuthOptions) {
+  constructor(
+    @Inject(NORMALIZED_AUTH_OPTIONS) private readonly options: NormalizedAuthOptions,
+    @Inject(IDP_TRANSPORT) transport: IdentityProviderTransport,
+  ) {
     const v = options.validation;
     this.cache = new ValidatedTokenCache(v.validatedTokenCacheSize, v.clockSkewSeconds);
-    this.http = new IdpHttpClient({ ca: options.trustedCa });
-    this.metadata = new EntraMetadataProvider(this.http, {
+    // The module's one identity-provider transport (keep-alive pool, trustedCa, timeouts), shared
+    // with token acquisition.
+    this.metadata = new EntraMetadataProvider(transport, {
       instance: options.instance,
       tenantId: options.tenantId,
       refreshIntervalMs: v.metadataRefreshIntervalMs,
@@ -66,7 +69,6 @@ export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, O
 
   onModuleDestroy(): void {
     this.metadata.stop();
-    this.http.destroy();
   }
 
   /** {@inheritDoc EntraTokenValidator.validate} */
