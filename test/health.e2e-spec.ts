@@ -4,12 +4,17 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../apps/my-api/src/app.module.js';
+import { loadMyApiConfig } from '../apps/my-api/src/config/my-api.config.js';
 
 describe('my-api over HTTP', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AppModule.forRoot(loadMyApiConfig({ AzureAd__TenantId: 'organizations', AzureAd__ClientId: 'my-api' })),
+      ],
+    }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.listen(0, '127.0.0.1');
   });

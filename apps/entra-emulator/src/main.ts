@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startEntraEmulator, type DirectoryInput } from '@nest-identity-web/entra-emulator';
+import { startStandIns } from './stand-ins/index.js';
 
 // `npm run emulator [-- --port 8443 --controls --directory ./directory.json --token-lifetime 600]`
 const { values } = parseArgs({
@@ -25,6 +26,8 @@ const emu = await startEntraEmulator({
   ...(lifetime ? { tokenLifetimeSeconds: Number(lifetime) } : {}),
   ...(values['cert-dir'] ? { certDir: values['cert-dir'] } : {}),
 });
+// Microsoft Graph and Azure Resource Manager stand-ins next to the emulator, validating its tokens.
+const standIns = await startStandIns({ instance: emu.instance, trustedCa: [emu.caCertPem] });
 
 const lines = [
   `Entra ID emulator listening on ${emu.baseUrl}`,
@@ -41,6 +44,9 @@ const lines = [
   `  CA bundle:       ${emu.caBundlePath} (the CA plus the bundle NODE_EXTRA_CA_CERTS pointed at)`,
   '  trust it from another Node process (read at start only, one file):',
   `    NODE_EXTRA_CA_CERTS=${emu.caBundlePath} node your-app.js`,
+  '  stand-ins validating its tokens (plain http, loopback only):',
+  `    Microsoft Graph         ${standIns.graphBaseUrl}  GET /me  (DownstreamApis__Graph__BaseUrl)`,
+  `    Azure Resource Manager  ${standIns.armBaseUrl}  GET /subscriptions  (DownstreamApis__Arm__BaseUrl)`,
   `  test controls:   ${values.controls || process.env['EMULATOR_HTTP_CONTROLS'] === '1' ? `${emu.baseUrl}/__emulator/*` : 'off (--controls to enable)'}`,
   `  cold start:      ${emu.startupMs} ms (emulator), ${Math.round(process.uptime() * 1000)} ms (process, since launch)`,
 ];
@@ -51,7 +57,7 @@ const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping the emulator`);
-  emu.stop().then(
+  Promise.all([standIns.close(), emu.stop()]).then(
     () => process.exit(0),
     () => process.exit(1),
   );

@@ -1,6 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
+import { loadMyApiConfig } from './config/my-api.config.js';
 
-const app = await NestFactory.create(AppModule);
-await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
+/** Where my-api listens unless `PORT` says otherwise. */
+const DEFAULT_PORT = 5000;
+
+const app = await NestFactory.create(AppModule.forRoot(loadMyApiConfig()));
+app.enableShutdownHooks();
+await app.listen(Number(process.env.PORT ?? DEFAULT_PORT), '127.0.0.1');
 console.log(`my-api listening on ${await app.getUrl()}`);
