@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import https from 'node:https';
+import tls from 'node:tls';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { DEFAULT_IDS, startEntraEmulator, type EntraEmulator } from '@nest-identity-web/entra-emulator';
 
@@ -358,5 +359,233 @@ describe('emulator robustness: malformed input, faults and controls', () => {
     await call('POST', '/__emulator/reset');
     expect(emu.clock.offsetSeconds).toBe(0);
     expect(emu.requests()).toEqual([]);
+  });
+
+  it.each([
+    ['an array', '[1,2]'],
+    ['null', 'null'],
+    ['a number', '42'],
+    ['a string', '"acrs"'],
+  ])('claims that are JSON but %s are refused with 90004', async (_name, claims) => {
+    const body = form({
+      grant_type: 'client_credentials',
+      client_id: myApi.clientId,
+      client_secret: myApi.secret,
+      scope: todolistService.defaultScope,
+      claims,
+    });
+    expectEntraError(await call('POST', tokenPath, body, formHeaders), 400, 90004, 'invalid_request');
+  });
+
+  it('bad %-escapes and invalid UTF-8 in bodies and paths are ordinary Entra errors', async () => {
+    expectEntraError(await call('POST', tokenPath, 'grant_type=%zz&client_id=%', formHeaders), 400, 70003);
+    const utf8 = Buffer.concat([Buffer.from('grant_type=client_credentials&client_id='), Buffer.from([0xc3, 0x28])]);
+    expectEntraError(await call('POST', tokenPath, utf8, formHeaders), 400, 700016);
+    expectEntraError(await call('GET', '/%zz/v2.0/.well-known/openid-configuration'), 400, 90002, 'invalid_tenant');
+    expectEntraError(await call('POST', '/%E0%A4%A/oauth2/v2.0/token', 'grant_type=x', formHeaders), 400, 90002);
+  });
+
+  it('a client assertion with a huge header is refused as invalid_client', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'RS256', x5t: 'a'.repeat(60_000) })).toString('base64url');
+    const body = form({
+      grant_type: 'client_credentials',
+      client_id: myApi.clientId,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: `${header}.e30.c2ln`,
+      scope: todolistService.defaultScope,
+    });
+    expectEntraError(await call('POST', tokenPath, body, formHeaders), 401, 700027, 'invalid_client');
+  });
+
+  it('an unknown tenant is a JSON 90002 on every route', async () => {
+    const cc = form({ grant_type: 'client_credentials', client_id: myApi.clientId, client_secret: myApi.secret });
+    for (const [method, path, body] of [
+      ['GET', '/nosuch/v2.0/.well-known/openid-configuration', undefined],
+      ['GET', '/nosuch/.well-known/openid-configuration', undefined],
+      ['GET', '/nosuch/discovery/v2.0/keys', undefined],
+      ['GET', '/nosuch/discovery/instance', undefined],
+      ['POST', '/nosuch/oauth2/v2.0/token', cc],
+      ['POST', '/nosuch/oauth2/token', cc],
+      ['GET', `/nosuch/oauth2/v2.0/authorize?client_id=${myApi.clientId}`, undefined],
+      ['GET', '/nosuch/oauth2/v2.0/logout', undefined],
+    ] as const) {
+      expectEntraError(await call(method, path, body, formHeaders), 400, 90002);
+    }
+  });
+
+  it('HEAD, OPTIONS and PUT get JSON errors; path traversal never leaves the tenant routes', async () => {
+    const head = await call('HEAD', tokenPath);
+    expect([head.status, head.text]).toEqual([400, '']);
+    expect(String(head.headers['content-type'])).toContain('application/json');
+    expectEntraError(await call('OPTIONS', tokenPath), 400, 900561);
+    expectEntraError(await call('PUT', tokenPath, 'grant_type=x', formHeaders), 400, 900561);
+    const meta = `/${contoso.id}/v2.0/.well-known/openid-configuration`;
+    expect((await call('HEAD', meta)).status).toBe(200);
+    expectEntraError(await call('OPTIONS', meta), 405, 900561);
+    expectEntraError(await call('PUT', meta, '{}'), 405, 900561);
+    expectEntraError(
+      await call('GET', '/..%2F..%2Fetc%2Fpasswd/v2.0/.well-known/openid-configuration'),
+      400,
+      90002,
+      'invalid_tenant',
+    );
+  });
+
+  const rawRequest = (text: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: emu.port, ca: [emu.caCertPem], servername: 'localhost' });
+      let out = '';
+      socket.on('secureConnect', () => socket.write(text));
+      socket.on('data', (d: Buffer) => (out += d.toString()));
+      socket.on('close', () => resolve(out));
+      socket.on('error', reject);
+    });
+
+  it('an unparseable request target or request line gets a JSON 400 in Entra shape', async () => {
+    for (const line of ['GET http://[::1 HTTP/1.1', 'G\u0001T / HTTP/1.1']) {
+      const answer = await rawRequest(`${line}\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
+      expect(body).toMatchObject({ error: 'invalid_request', error_codes: [90004] });
+      expect(body['trace_id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('the query string of the token endpoint carries only the correlation id (no parameters, no secrets)', async () => {
+    const correlation = '0f0e0d0c-0000-4000-8000-000000000001';
+    const a = await call(
+      'POST',
+      `${tokenPath}?client-request-id=${correlation}&grant_type=password&client_secret=in-query&x=%zz`,
+      form({
+        grant_type: 'client_credentials',
+        client_id: myApi.clientId,
+        client_secret: myApi.secret,
+        scope: todolistService.defaultScope,
+      }),
+      formHeaders,
+    );
+    expect(a.status).toBe(200);
+    expect(a.headers['client-request-id']).toBe(correlation);
+    expect(emu.requests((r) => r.correlationId === correlation).map((r) => r.grantType)).toEqual([
+      'client_credentials',
+    ]);
+    expect(JSON.stringify(emu.requests())).not.toContain('in-query');
+  });
+
+  it('serves many concurrent connections', async () => {
+    const body = form({
+      grant_type: 'client_credentials',
+      client_id: myApi.clientId,
+      client_secret: myApi.secret,
+      scope: todolistService.defaultScope,
+    });
+    const fresh = new https.Agent({ ca: [emu.caCertPem], maxSockets: Infinity });
+    try {
+      const answers = await Promise.all(
+        Array.from(
+          { length: 100 },
+          (_, i) =>
+            new Promise<number>((resolve, reject) => {
+              const req = https.request(
+                `${emu.baseUrl}${i % 2 ? tokenPath : `/${contoso.id}/discovery/v2.0/keys`}`,
+                { method: i % 2 ? 'POST' : 'GET', agent: fresh, headers: formHeaders },
+                (res) => {
+                  res.resume();
+                  res.on('end', () => resolve(res.statusCode ?? 0));
+                },
+              );
+              req.on('error', reject);
+              req.end(i % 2 ? body : undefined);
+            }),
+        ),
+      );
+      expect(new Set(answers)).toEqual(new Set([200]));
+    } finally {
+      fresh.destroy();
+    }
+  });
+
+  it('controls refuse bad input with a clear 400 and the emulator keeps serving', async () => {
+    const clock = await call('POST', '/__emulator/clock', JSON.stringify({ advanceSeconds: 1e308 }));
+    expect(clock.status).toBe(400);
+    expect(JSON.parse(clock.text)).toMatchObject({ error: 'invalid_request' });
+    expect(emu.clock.offsetSeconds).toBe(0);
+    expect(() => emu.clock.set(-1)).toThrow(RangeError);
+    const fault = await call('POST', '/__emulator/faults', JSON.stringify({ route: 'tokn', status: 500 }));
+    expect(fault.status).toBe(400);
+    expect((JSON.parse(fault.text) as Record<string, unknown>)['error_description']).toContain('fault.route');
+    const signIn = await call('POST', '/__emulator/sign-in', '{}');
+    expect(signIn.status).toBe(400);
+    expect((JSON.parse(signIn.text) as Record<string, unknown>)['error_description']).toContain('username');
+    expectEntraError(await call('GET', '/nosuch/oauth2/v2.0/logout'), 400, 90002);
+    expect((await call('GET', `/${contoso.id}/v2.0/.well-known/openid-configuration`)).status).toBe(200);
+  });
+
+  it('stop() closes idle keep-alive connections at once', async () => {
+    const other = await startEntraEmulator();
+    const keepAlive = new https.Agent({ ca: [other.caCertPem], keepAlive: true });
+    try {
+      await new Promise<void>((resolve, reject) =>
+        https
+          .get(`${other.baseUrl}/health`, { agent: keepAlive }, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          })
+          .on('error', reject),
+      );
+      const closed = new Promise<void>((resolve) => {
+        const socket = Object.values(keepAlive.freeSockets).flat()[0];
+        if (!socket) resolve();
+        else socket.once('close', () => resolve());
+      });
+      await other.stop();
+      await closed;
+    } finally {
+      keepAlive.destroy();
+    }
+  });
+});
+
+describe('emulator robustness: stalled clients', () => {
+  let emu: EntraEmulator;
+
+  beforeAll(async () => {
+    emu = await startEntraEmulator({ requestTimeoutMs: 300 });
+  });
+
+  afterAll(async () => {
+    await emu.stop();
+  });
+
+  /** Sends `text` and never finishes the request; resolves with what the server sent before closing. */
+  const stall = (text: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: emu.port, ca: [emu.caCertPem], servername: 'localhost' });
+      let out = '';
+      socket.on('secureConnect', () => socket.write(text));
+      socket.on('data', (d: Buffer) => (out += d.toString()));
+      socket.on('close', () => resolve(out));
+      socket.on('error', reject);
+    });
+
+  it('a partial body gets a JSON 408 and the connection is closed', async () => {
+    const answer = await stall(
+      `POST /${contoso.id}/oauth2/v2.0/token HTTP/1.1\r\nHost: x\r\n` +
+        'content-type: application/x-www-form-urlencoded\r\ncontent-length: 100\r\n\r\ngrant_type=',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
+    expect(body).toMatchObject({ error: 'invalid_request', error_codes: [90004] });
+    expect(String(body['error_description'])).toContain('not received within 300 ms');
+  });
+
+  it('headers that never end get a JSON 408 too', async () => {
+    const answer = await stall(`GET /${contoso.id}/discovery/v2.0/keys HTTP/1.1\r\nHost: x\r\nx-slow: a`);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('"error_codes":[90004]');
+  });
+
+  it('refuses a bad requestTimeoutMs', async () => {
+    await expect(startEntraEmulator({ requestTimeoutMs: 0 })).rejects.toThrow(/EMU1015/);
   });
 });

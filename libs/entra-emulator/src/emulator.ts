@@ -37,6 +37,11 @@ export interface EntraEmulatorOptions {
   readonly httpControls?: boolean;
   /** Where the CA, the TLS leaf and the signing keys are cached. Default `<repo root>/.cache/entra-emulator`. */
   readonly certDir?: string;
+  /**
+   * How long a client may take to send a whole request (headers and body). A slower one gets a JSON
+   * 408 and its connection is closed, so a stalled client never holds the emulator. Default 30000.
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 /**
@@ -378,6 +383,8 @@ export class EntraEmulator {
           return { status: 200, body: { token } };
         }
         case 'POST /__emulator/sign-in':
+          if (typeof b['username'] !== 'string' || !Array.isArray(b['scopes']))
+            throw new TypeError('sign-in needs { "username": string, "scopes": string[] }');
           try {
             return { status: 200, body: this.signIn(b as unknown as SignInInput) };
           } catch (e) {
@@ -458,6 +465,9 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new EmulatorConfigurationError('EMU1014: port must be 0..65535.');
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  if (!Number.isInteger(requestTimeout) || requestTimeout < 1)
+    throw new EmulatorConfigurationError('EMU1015: requestTimeoutMs must be a positive integer.');
   const directory = new ResolvedDirectory(options.directory ?? DEFAULT_DIRECTORY);
   const certDir = options.certDir ?? defaultCertDir();
   const store = await loadCertStore(certDir);
@@ -473,7 +483,15 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
   const tokens = new TokenService(state);
   const faults = new FaultInjector();
   const log = new RequestLog();
-  const server = https.createServer({ cert: store.tls.leafCertPem, key: store.tls.leafKeyPem, keepAliveTimeout: 5000 });
+  const server = https.createServer({
+    cert: store.tls.leafCertPem,
+    key: store.tls.leafKeyPem,
+    keepAliveTimeout: 5000,
+    requestTimeout: requestTimeout,
+    headersTimeout: requestTimeout,
+    // How often stalled requests are looked for; the default (30 s) would let them live that long.
+    connectionsCheckingInterval: Math.min(1000, requestTimeout),
+  });
   const holder: { emulator?: EntraEmulator } = {};
   const handler = new EmulatorHandler(
     state,
@@ -483,17 +501,29 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
     options.httpControls ? (m, p, b) => holder.emulator!.controlRoutes()(m, p, b) : undefined,
   );
   server.on('request', handler.handle);
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) {
-      const body = JSON.stringify({
-        error: 'invalid_request',
-        error_description: 'AADSTS90004: Request is not properly formatted.',
-        error_codes: [90004],
-      });
-      socket.end(
-        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      );
-    } else socket.destroy();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // Unparseable or stalled requests never reach the handler; answer them in Entra's shape too.
+    const pending = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (!socket.writable || pending?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason, why] =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', `the request was not received within ${requestTimeout} ms.`]
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request Header Fields Too Large', 'the request headers are too large.']
+          : [400, 'Bad Request', 'the HTTP request could not be parsed.'];
+    const body = JSON.stringify(
+      errorBody(new EntraProtocolError(status, 'invalid_request', 90004, `Request is not properly formatted: ${why}`), {
+        baseUrl: state.baseUrl,
+        nowSeconds: state.clock.now(),
+      }),
+    );
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncache-control: no-store\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -11,6 +11,9 @@
 export class EmulatorClock {
   private offset = 0;
 
+  /** Latest time the clock can show: 9999-12-31T23:59:59Z (tokens and error timestamps need a valid date). */
+  static readonly MAX_EPOCH_SECONDS = 253_402_300_799;
+
   /** Current emulator time in epoch seconds. */
   now(): number {
     return Math.floor(Date.now() / 1000) + this.offset;
@@ -19,13 +22,13 @@ export class EmulatorClock {
   /** Moves the emulator clock forward (or back with a negative value) by `seconds`. */
   advance(seconds: number): number {
     if (!Number.isFinite(seconds)) throw new RangeError('advance() needs a finite number of seconds');
-    this.offset += Math.trunc(seconds);
-    return this.now();
+    return this.set(this.now() + Math.trunc(seconds));
   }
 
   /** Sets the emulator clock to `epochSeconds`. */
   set(epochSeconds: number): number {
-    if (!Number.isFinite(epochSeconds)) throw new RangeError('set() needs finite epoch seconds');
+    if (!Number.isFinite(epochSeconds) || epochSeconds < 0 || epochSeconds > EmulatorClock.MAX_EPOCH_SECONDS)
+      throw new RangeError('the emulator clock must stay between 1970 and 9999 (epoch seconds 0..253402300799)');
     this.offset = Math.trunc(epochSeconds) - Math.floor(Date.now() / 1000);
     return this.now();
   }

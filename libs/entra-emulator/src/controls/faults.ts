@@ -58,12 +58,26 @@ interface ActiveFault {
   remaining: number;
 }
 
+const FAULT_ROUTES: ReadonlySet<unknown> = new Set<FaultSpec['route']>([
+  'metadata',
+  'jwks',
+  'token',
+  'authorize',
+  'instance',
+  'logout',
+  'other',
+  'any',
+]);
+
 /** @internal */
 export class FaultInjector {
   private faults: ActiveFault[] = [];
   private seq = 0;
 
   add(spec: FaultSpec): FaultHandle {
+    if (!(spec.route instanceof RegExp) && !FAULT_ROUTES.has(spec.route)) {
+      throw new RangeError(`fault.route must be a RegExp or one of: ${[...FAULT_ROUTES].join(', ')}`);
+    }
     if (spec.times !== undefined && (!Number.isInteger(spec.times) || spec.times < 1)) {
       throw new RangeError('fault.times must be a positive integer');
     }

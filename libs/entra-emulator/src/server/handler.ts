@@ -46,8 +46,12 @@ export class EmulatorHandler {
 
   handle = (req: IncomingMessage, res: ServerResponse): void => {
     this.serve(req, res).catch(() => {
-      // Never crash: a bug answers a JSON 500.
-      this.sendError(res, Errors.internal(), undefined);
+      // Never crash: a bug answers a JSON 500 and, should even that fail, the connection is closed.
+      try {
+        this.sendError(res, Errors.internal(), undefined);
+      } catch {
+        res.destroy();
+      }
     });
   };
 
@@ -58,7 +62,9 @@ export class EmulatorHandler {
     try {
       url = new URL(req.url ?? '/', 'https://emulator.invalid');
     } catch {
-      url = new URL('https://emulator.invalid/');
+      req.resume();
+      this.sendError(res, Errors.malformedRequest('the request target is not a valid URL.'), undefined);
+      return;
     }
     const path = url.pathname;
     if (path.startsWith('/__emulator/') || path === '/__emulator') {
@@ -184,6 +190,8 @@ export class EmulatorHandler {
     }
     if (route === 'authorize') return this.authorizeRoute(req, res, method, url, tenantSegment!, facts);
     if (route === 'logout') {
+      const t = tenantSegment!;
+      if (!MULTI.has(t) && !dir.tenant(t)) throw Errors.tenantNotFound(segments[0] ?? '');
       const target = url.searchParams.get('post_logout_redirect_uri');
       if (target && /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//i.test(target)) {
         res.writeHead(302, { location: target, 'cache-control': 'no-store' }).end();
