@@ -37,4 +37,10 @@ describe('loadMyApiConfig', () => {
     const config = loadMyApiConfig({ DownstreamApis__TodoList__AppScope: 'api://other/.default' });
     expect(config.downstreamApis.todoList.appScope).toBe('api://other/.default');
   });
+
+  it.each(['localhost:5001', 'ftp://x', 'http://x/?q=1', 'not a url'])('fails fast on a bad base URL %p', (url) => {
+    expect(() => loadMyApiConfig({ DownstreamApis__TodoList__BaseUrl: url })).toThrow(
+      /^DownstreamApis__TodoList__BaseUrl must be an absolute http\(s\) URL/,
+    );
+  });
 });

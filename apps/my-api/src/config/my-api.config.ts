@@ -55,7 +55,19 @@ function downstream(
   name: string,
   defaults: { readonly baseUrl: string; readonly scopes: readonly string[] },
 ): DownstreamApiConfig {
-  const baseUrl = env[`DownstreamApis__${name}__BaseUrl`] || defaults.baseUrl;
+  const variable = `DownstreamApis__${name}__BaseUrl`;
+  const baseUrl = env[variable] || defaults.baseUrl;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.search || parsed.hash) {
+    throw new Error(
+      `${variable} must be an absolute http(s) URL without query or fragment, e.g. ${defaults.baseUrl} (got '${baseUrl}').`,
+    );
+  }
   return {
     baseUrl: baseUrl.replace(/\/+$/, ''),
     scopes: splitScopes(env[`DownstreamApis__${name}__Scopes`]) ?? defaults.scopes,
@@ -68,6 +80,8 @@ function downstream(
  * downstream API `DownstreamApis__<TodoList|Graph|Arm>__BaseUrl` and `__Scopes` (space- or
  * comma-separated), and `DownstreamApis__TodoList__AppScope` (default: `<App ID URI>/.default`).
  * Pointing the sample at real Entra ID, Graph and ARM is a matter of these variables only.
+ *
+ * @throws Error naming the variable when a base URL is not an absolute http(s) URL (the app does not start).
  *
  * @example
  * ```ts

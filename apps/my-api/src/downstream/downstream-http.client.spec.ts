@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BadGatewayException, BadRequestException, Logger, NotFoundException } from '@nestjs/common';
+import {
+  BadGatewayException,
+  BadRequestException,
+  GatewayTimeoutException,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { DownstreamHttpClient } from './downstream-http.client.js';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -85,5 +91,32 @@ describe('DownstreamHttpClient', () => {
     await expect(
       client.request({ api: 'x', baseUrl: 'http://127.0.0.1:1', path: '/', accessToken: 't' }),
     ).rejects.toBeInstanceOf(BadGatewayException);
+  });
+
+  it('answers 504 when the API stalls before or in the middle of its answer, and 502 when it breaks off', async () => {
+    const timed = new DownstreamHttpClient();
+    timed.timeoutMs = 150;
+    const stalled: ServerResponse[] = [];
+    routes.set('/silent', (_req, _body, res) => stalled.push(res));
+    routes.set('/half', (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' }).write('[{"id":');
+      stalled.push(res);
+    });
+    routes.set('/cut', (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' }).write('[{"id":');
+      setTimeout(() => res.destroy(), 20);
+    });
+    const request = (path: string) => timed.request({ api: 'todolist-service', baseUrl, path, accessToken: 't' });
+    try {
+      const silent = (await request('/silent').catch((e: unknown) => e)) as GatewayTimeoutException;
+      expect(silent).toBeInstanceOf(GatewayTimeoutException);
+      expect(silent.message).toBe('todolist-service did not answer within 150 ms.');
+      await expect(request('/half')).rejects.toBeInstanceOf(GatewayTimeoutException);
+      const cut = (await request('/cut').catch((e: unknown) => e)) as BadGatewayException;
+      expect(cut).toBeInstanceOf(BadGatewayException);
+      expect(cut.message).toBe('todolist-service broke off its answer.');
+    } finally {
+      for (const res of stalled) res.destroy();
+    }
   });
 });

@@ -40,6 +40,9 @@ export const DOWNSTREAM_TIMEOUT_MS = 10_000;
 export class DownstreamHttpClient {
   private readonly logger = new Logger(DownstreamHttpClient.name);
 
+  /** Time allowed for a whole call: connecting, the answer's headers and its body. */
+  timeoutMs = DOWNSTREAM_TIMEOUT_MS;
+
   async request<T>(req: DownstreamRequest): Promise<T> {
     const url = `${req.baseUrl}${req.path}`;
     const method = req.method ?? 'GET';
@@ -53,17 +56,19 @@ export class DownstreamHttpClient {
           ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal: AbortSignal.timeout(DOWNSTREAM_TIMEOUT_MS),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (cause) {
-      if (cause instanceof Error && cause.name === 'TimeoutError') {
-        throw new GatewayTimeoutException(`${req.api} did not answer within ${DOWNSTREAM_TIMEOUT_MS} ms.`, { cause });
-      }
-      this.logger.warn(`${method} ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
-      throw new BadGatewayException(`${req.api} is unreachable.`, { cause });
+      throw this.transportFailure(req.api, method, url, cause, 'is unreachable');
     }
 
-    const text = await res.text();
+    let text: string;
+    try {
+      // The timeout covers the body too: an API that sends its headers and then stalls is not waited for.
+      text = await res.text();
+    } catch (cause) {
+      throw this.transportFailure(req.api, method, url, cause, 'broke off its answer');
+    }
     let body: unknown = undefined;
     if (text) {
       try {
@@ -75,6 +80,15 @@ export class DownstreamHttpClient {
     }
     if (res.ok) return body as T;
     throw this.toException(req.api, method, url, res, body);
+  }
+
+  private transportFailure(api: string, method: string, url: string, cause: unknown, what: string): HttpException {
+    // By name: fetch's DOMException may come from another realm (e.g. under a test runner's VM).
+    if ((cause as { name?: unknown } | null)?.name === 'TimeoutError') {
+      return new GatewayTimeoutException(`${api} did not answer within ${this.timeoutMs} ms.`, { cause });
+    }
+    this.logger.warn(`${method} ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    return new BadGatewayException(`${api} ${what}.`, { cause });
   }
 
   private toException(api: string, method: string, url: string, res: Response, body: unknown): HttpException {
