@@ -50,7 +50,7 @@ function cleanup(): Promise<void> {
 }
 
 process.on('exit', killAllServicesNow);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     interrupted = true;
     console.log(`\n${signal}: stopping`);

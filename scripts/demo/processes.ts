@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 /** A sample app started as a child process. */
 export interface ServiceProcess {
@@ -12,6 +13,9 @@ export interface ServiceProcess {
 
 const LISTENING = /listening on (https?:\/\/\S+)/;
 
+/** Makes a child stop when this process goes away, however it ends (see exit-with-parent.ts). */
+const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.js', import.meta.url));
+
 /**
  * Starts `node <entry>` with `env` (PORT=0, so the OS picks a free port) and resolves once the app
  * prints `listening on <url>`. Rejects if it exits first or takes longer than `timeoutMs`.
@@ -22,10 +26,12 @@ export function startService(
   env: NodeJS.ProcessEnv,
   timeoutMs = 20_000,
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, ['--import', EXIT_WITH_PARENT, entry], {
     env: { ...process.env, NO_COLOR: '1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  // The channel is only a lifeline: it must not keep this process alive.
+  child.channel?.unref();
   running.add(child);
   child.once('exit', () => running.delete(child));
   let log = '';
@@ -48,8 +54,8 @@ export function startService(
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
       fail(new Error(`${name} exited during start-up (${signal ?? `exit ${code}`})`));
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.once('exit', onExit);
     child.once('error', (e) => fail(e));
   });
