@@ -25,6 +25,14 @@ const emu = await startEntraEmulator({
   ...(directory ? { directory } : {}),
   ...(lifetime ? { tokenLifetimeSeconds: Number(lifetime) } : {}),
   ...(values['cert-dir'] ? { certDir: values['cert-dir'] } : {}),
+}).catch((e: unknown) => {
+  const code = (e as { code?: unknown } | null)?.code;
+  console.error(
+    code === 'EADDRINUSE'
+      ? `entra-emulator: port ${port} on 127.0.0.1 is already in use; pick another with --port (0: a free one).`
+      : `entra-emulator: could not start: ${e instanceof Error ? e.message : String(e)}`,
+  );
+  process.exit(1);
 });
 // Microsoft Graph and Azure Resource Manager stand-ins next to the emulator, validating its tokens.
 const standIns = await startStandIns({ instance: emu.instance, trustedCa: [emu.caCertPem] });
