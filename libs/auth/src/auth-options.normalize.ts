@@ -27,7 +27,7 @@ const TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
  * @internal
  */
 export function normalizeAuthOptions(options: AuthModuleOptions): NormalizedAuthOptions {
-  if (!options.clientId?.trim()) {
+  if (typeof options.clientId !== 'string' || !options.clientId.trim()) {
     throw AuthConfigurationError.create(AuthErrorCode.MissingClientId, 'clientId is required.', [
       'Set AzureAd__ClientId (or options.clientId) to the application (client) ID of the app registration.',
     ]);
@@ -49,7 +49,7 @@ export function normalizeAuthOptions(options: AuthModuleOptions): NormalizedAuth
       'Microsoft Entra ID and msal-node only accept https authorities; for local tests use the emulator, which serves https.',
     ]);
   }
-  if (!options.tenantId || !TENANT.test(options.tenantId)) {
+  if (typeof options.tenantId !== 'string' || !TENANT.test(options.tenantId)) {
     throw AuthConfigurationError.create(AuthErrorCode.InvalidTenantId, 'tenantId is missing or malformed.', [
       'Set AzureAd__TenantId to a tenant GUID, a verified domain, "organizations" or "common".',
     ]);

@@ -36,4 +36,57 @@ describe.each(variants)('AuthModule.%s', (_name, register) => {
     expect((error as AuthConfigurationError).code).toBe(AuthErrorCode.InvalidInstance);
     expect((error as Error).message).toContain('Potential solutions');
   });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a non-string clientId', { clientId: 42 }, AuthErrorCode.MissingClientId],
+    ['an instance that is not a URL', { instance: 'login.microsoftonline.com' }, AuthErrorCode.InvalidInstance],
+    ['a tenantId with a path', { tenantId: 'contoso/../x' }, AuthErrorCode.InvalidTenantId],
+    ['a non-string tenantId', { tenantId: 42 }, AuthErrorCode.InvalidTenantId],
+    ['a negative clock skew', { clockSkewSeconds: -1 }, AuthErrorCode.InvalidClockSkew],
+    ['a fractional clock skew', { clockSkewSeconds: 0.5 }, AuthErrorCode.InvalidClockSkew],
+    ['an unknown strategy', { strategy: 'jwt' }, AuthErrorCode.InvalidValidationOption],
+    ['audiences given as one string', { audiences: 'api://my-api' }, AuthErrorCode.InvalidAudienceOption],
+    [
+      'allowedTenants given as one string',
+      { tenantId: 'organizations', allowedTenants: 'x' },
+      AuthErrorCode.InvalidAllowedTenants,
+    ],
+    [
+      'validIssuers given as one string',
+      { validIssuers: 'https://sts.windows.net/{tenantid}/' },
+      AuthErrorCode.InvalidValidationOption,
+    ],
+    [
+      'both a secret and a certificate',
+      { clientSecret: 's3cr3t-value', clientCertificate: { privateKeyPem: 'x', certificatePem: 'y' } },
+      AuthErrorCode.InvalidClientCredential,
+    ],
+    ['a non-string clientSecret', { clientSecret: 42 }, AuthErrorCode.InvalidClientCredential],
+    [
+      'an unreadable certificate',
+      { clientCertificate: { privateKeyPem: 'not-a-key', certificatePem: 'not-a-cert' } },
+      AuthErrorCode.InvalidClientCredential,
+    ],
+    [
+      'clientCapabilities given as one string',
+      { clientCapabilities: 'cp1' },
+      AuthErrorCode.InvalidTokenAcquisitionOption,
+    ],
+    [
+      'clientCapabilities with an empty value',
+      { clientCapabilities: [''] },
+      AuthErrorCode.InvalidTokenAcquisitionOption,
+    ],
+    ['clientCapabilities with a number', { clientCapabilities: [1] }, AuthErrorCode.InvalidTokenAcquisitionOption],
+    ['an appHomeTenantId with a path', { appHomeTenantId: 'a/b' }, AuthErrorCode.InvalidTokenAcquisitionOption],
+    ['a non-string appHomeTenantId', { appHomeTenantId: 42 }, AuthErrorCode.InvalidTokenAcquisitionOption],
+    ['a negative token request timeout', { tokenRequestTimeoutMs: -1 }, AuthErrorCode.InvalidTokenCacheOptions],
+    ['an infinite cache size', { tokenCache: { maxSizeBytes: Infinity } }, AuthErrorCode.InvalidTokenCacheOptions],
+  ])('fails bootstrap with a coded, actionable error for %s', async (_what, bad, code) => {
+    const error = await setup({ ...valid, ...(bad as Partial<AuthModuleOptions>) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthConfigurationError);
+    expect((error as AuthConfigurationError).code).toBe(code);
+    expect((error as Error).message).toContain('Potential solutions');
+    expect((error as Error).message).not.toContain('s3cr3t-value');
+  });
 });

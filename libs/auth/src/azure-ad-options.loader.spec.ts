@@ -96,6 +96,44 @@ describe('loadAzureAdOptions (credentials and token acquisition settings)', () =
     );
   });
 
+  it('refuses certificate files that are readable but not a key and a certificate, at load time', async () => {
+    await writeFile(file('garbage.pem'), 'not a pem s3cr3t-content');
+    await writeFile(file('good-key.pem'), a.private);
+    await writeFile(file('good-cert.pem'), a.cert);
+    const attempts = [
+      { PrivateKeyPath: file('garbage.pem'), CertificatePath: file('good-cert.pem') },
+      { PrivateKeyPath: file('good-key.pem'), CertificatePath: file('garbage.pem') },
+      // swapped paths
+      { PrivateKeyPath: file('good-cert.pem'), CertificatePath: file('good-key.pem') },
+    ];
+    for (const paths of attempts) {
+      let error: unknown;
+      try {
+        loadAzureAdOptions({
+          ...base,
+          AzureAd__ClientCertificate__PrivateKeyPath: paths.PrivateKeyPath,
+          AzureAd__ClientCertificate__CertificatePath: paths.CertificatePath,
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: AuthErrorCode.InvalidClientCredential });
+      expect((error as Error).message).not.toContain('s3cr3t-content');
+      expect((error as Error).message).not.toContain('PRIVATE KEY-----');
+    }
+    await writeFile(
+      file('bad-bundle.pem'),
+      `${a.cert}\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n`,
+    );
+    expect(() =>
+      loadAzureAdOptions({
+        ...base,
+        AzureAd__ClientCredentials__0__SourceType: 'Path',
+        AzureAd__ClientCredentials__0__CertificateDiskPath: file('bad-bundle.pem'),
+      }),
+    ).toThrow(expect.objectContaining({ code: AuthErrorCode.InvalidClientCredential }));
+  });
+
   it('reads Microsoft.Identity.Web ClientCredentials: the first usable entry wins', async () => {
     await writeFile(file('bundle.pem'), `${a.cert}\n${a.private}`);
     const options = loadAzureAdOptions({

@@ -7,6 +7,7 @@ import type {
 } from './token-acquisition/client-credentials.interface.js';
 import { AuthErrorCode } from './errors/auth-error-codes.js';
 import { AuthConfigurationError } from './errors/auth.error.js';
+import { checkCertificate } from './token-acquisition/token-acquisition-options.normalize.js';
 
 /**
  * Where {@link loadAzureAdOptions} reads settings: `process.env`, a plain record, or anything with
@@ -220,8 +221,10 @@ const SOURCE_TYPES: Readonly<Record<string, 'ClientSecret' | 'Path' | 'SignedAss
 
 /** A loader over two PEM files, read now (fail fast) and again on every reload (rotation). */
 function certificateFiles(keyPath: string, certPath: string, sendX5c: boolean | undefined): ClientCertificateLoader {
-  readOrFail(keyPath, 'private key');
-  readOrFail(certPath, 'certificate');
+  parseOrFail(
+    { privateKeyPem: readOrFail(keyPath, 'private key'), certificatePem: readOrFail(certPath, 'certificate') },
+    `${keyPath}' and '${certPath}`,
+  );
   return async () => ({
     privateKeyPem: await readFile(keyPath, 'utf8'),
     certificatePem: await readFile(certPath, 'utf8'),
@@ -231,7 +234,7 @@ function certificateFiles(keyPath: string, certPath: string, sendX5c: boolean | 
 
 /** A loader over one PEM file holding the private key and the certificate (chain). */
 function certificateBundle(path: string, sendX5c: boolean | undefined): ClientCertificateLoader {
-  splitPem(readOrFail(path, 'certificate'), path);
+  parseOrFail(splitPem(readOrFail(path, 'certificate'), path), path);
   return async () => ({ ...splitPem(await readFile(path, 'utf8'), path), ...x5c(sendX5c) });
 }
 
@@ -245,6 +248,19 @@ function splitPem(pem: string, path: string): Omit<ClientCertificateCredential, 
     );
   }
   return { privateKeyPem: key[0], certificatePem: certs.join('\n') };
+}
+
+/** Parses the PEM now so a wrong or corrupt file fails at startup, not at the first token request. */
+function parseOrFail(cert: Omit<ClientCertificateCredential, 'sendX5c'>, where: string): void {
+  try {
+    checkCertificate(cert);
+  } catch (cause) {
+    throw credentialError(
+      `The certificate file(s) '${where}' do not hold a readable PEM private key and certificate.`,
+      'Check that the private key path points to the key and the certificate path to the certificate, both PEM.',
+      cause,
+    );
+  }
 }
 
 function readOrFail(path: string, what: string): string {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
-import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Module, Req, type INestApplication } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -8,6 +8,7 @@ import {
   AuthErrorCode,
   AuthGuard,
   AuthModule,
+  CurrentUser,
   RequiredAppPermissions,
   RequiredScopes,
   RequiredScopesOrAppPermissions,
@@ -28,6 +29,16 @@ class FactsController {
     await new Promise((r) => setTimeout(r, 5));
     const current = RequestContextStore.get();
     return { oid: current?.principal.oid, assertion: current?.assertion };
+  }
+  @Get('serialized')
+  serialized(@Req() req: Record<string, unknown>, @CurrentUser() user: AuthPrincipal) {
+    // What a careless handler might log: the principal and every request field but the headers
+    // (sockets and streams skipped).
+    const { headers: _headers, rawHeaders: _rawHeaders, ...rest } = req;
+    const fields = JSON.stringify(rest, (_key, value: unknown) =>
+      typeof value === 'object' && value !== null && ('_events' in value || 'socket' in value) ? '[skipped]' : value,
+    );
+    return { user: JSON.stringify(user), principal: JSON.stringify(RequestContextStore.get()?.principal), fields };
   }
   @Get('scope')
   @RequiredScopes('access_as_user')
@@ -116,6 +127,23 @@ describe('AuthGuard', () => {
     );
     expect(answers.map((r) => (r.body as { oid: string }).oid)).toEqual(['a', 'b', 'c']);
     expect(answers.map((r) => (r.body as { assertion: string }).assertion)).toEqual(tokens);
+  });
+
+  it('never exposes the raw token through req.user, @CurrentUser(), the principal or other request fields', async () => {
+    const token = await idp.issueToken(idp.userClaims({ oid: 'serialize-me' }));
+    const res = await request(app.getHttpServer() as Server)
+      .get('/serialized')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    const body = res.body as { user: string; principal: string; fields: string };
+    expect(body.user).toContain('serialize-me');
+    expect(body.principal).toBe(body.user);
+    const signature = token.split('.')[2]!;
+    for (const text of [body.user, body.fields]) {
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(signature);
+    }
+    expect(body.fields).not.toContain('authInfo');
   });
 
   // Facts ported from Microsoft.Identity.Web's RequiredScopePolicyTests, RequiredScopeOrAppPermissionPolicyTests

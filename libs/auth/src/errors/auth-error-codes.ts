@@ -118,6 +118,8 @@ export const AuthErrorCode = {
   InvalidTenant: 'NIW4011',
   /** Token-cache options are invalid. */
   InvalidTokenCacheOptions: 'NIW4012',
+  /** Token-acquisition options are invalid (`clientCapabilities`, `appHomeTenantId`, `tokenRequestTimeoutMs`). */
+  InvalidTokenAcquisitionOption: 'NIW4013',
 } as const;
 
 /**

@@ -37,6 +37,8 @@ export interface TokenAcquisitionSettings {
   };
 }
 
+const TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
+
 /** @internal */
 export const DEFAULT_TOKEN_CACHE = {
   maxEntries: 100_000,
@@ -56,7 +58,9 @@ export function normalizeTokenAcquisitionOptions(
 ): TokenAcquisitionSettings {
   const credentials: CredentialSource[] = [];
   if (options.clientSecret !== undefined) {
-    if (!options.clientSecret) throw invalidCredential('clientSecret is empty.');
+    if (typeof options.clientSecret !== 'string' || !options.clientSecret) {
+      throw invalidCredential('clientSecret must be a non-empty string.');
+    }
     credentials.push({ kind: 'secret', secret: options.clientSecret });
   }
   if (options.clientCertificate !== undefined) {
@@ -96,7 +100,22 @@ export function normalizeTokenAcquisitionOptions(
   if (!(refreshAheadRatio > 0 && refreshAheadRatio <= 1)) {
     throw invalidCache('tokenCache.refreshAheadRatio must be in (0, 1].');
   }
-  const capabilities = options.clientCapabilities ?? ['cp1'];
+  const capabilities: unknown = options.clientCapabilities ?? ['cp1'];
+  // A bare 'cp1' would otherwise be spread into ['c', 'p', '1'].
+  if (!Array.isArray(capabilities) || !capabilities.every((c) => typeof c === 'string' && /^\S+$/.test(c))) {
+    throw invalidOption('clientCapabilities must be an array of capability names, e.g. ["cp1"].', [
+      "Leave it unset for the default ['cp1'] (continuous access evaluation), or pass [] to declare none.",
+    ]);
+  }
+  const appHomeTenantId: unknown = options.appHomeTenantId;
+  if (
+    appHomeTenantId !== undefined &&
+    (typeof appHomeTenantId !== 'string' || (appHomeTenantId.trim() !== '' && !TENANT.test(appHomeTenantId.trim())))
+  ) {
+    throw invalidOption('appHomeTenantId is malformed.', [
+      'Set AzureAd__AppHomeTenantId to the tenant ID (GUID) or a verified domain of the app registration.',
+    ]);
+  }
   const timeoutMs = options.tokenRequestTimeoutMs ?? 10_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw invalidCache('tokenRequestTimeoutMs must be > 0.');
 
@@ -104,8 +123,8 @@ export function normalizeTokenAcquisitionOptions(
     instance: base.instance,
     clientId: base.clientId,
     tenantId: base.tenantId,
-    appHomeTenantId: options.appHomeTenantId?.trim() || undefined,
-    clientCapabilities: [...capabilities],
+    appHomeTenantId: appHomeTenantId?.trim() || undefined,
+    clientCapabilities: [...(capabilities as string[])],
     credential: credentials[0],
     timeoutMs,
     cache: {
@@ -144,6 +163,10 @@ function invalidCredential(problem: string, cause?: unknown): AuthConfigurationE
     ],
     cause === undefined ? undefined : { cause },
   );
+}
+
+function invalidOption(problem: string, solutions: string[]): AuthConfigurationError {
+  return AuthConfigurationError.create(AuthErrorCode.InvalidTokenAcquisitionOption, problem, solutions);
 }
 
 function invalidCache(problem: string): AuthConfigurationError {

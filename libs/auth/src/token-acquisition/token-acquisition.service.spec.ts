@@ -247,6 +247,48 @@ describe('TokenAcquisitionService', () => {
     });
   });
 
+  describe('single flight', () => {
+    it('does not keep a synchronously failed call in flight (an app-only caller, twice)', async () => {
+      const { tokens, stats } = await setup();
+      const appToken = testJwt({ oid: 'sp', sub: 'sp', tid: TID, idtyp: 'app', roles: ['X'] });
+      const first = await tokens.getAccessTokenForUser([TODO], { assertion: appToken }).catch((e: unknown) => e);
+      const second = await tokens.getAccessTokenForUser([TODO], { assertion: appToken }).catch((e: unknown) => e);
+      expect(first).toMatchObject({ code: AuthErrorCode.AppOnlyAssertion });
+      expect(second).toMatchObject({ code: AuthErrorCode.AppOnlyAssertion });
+      expect(second).not.toBe(first);
+      expect(stats.snapshot().coalesced).toBe(0);
+    });
+
+    it('does not hand a failed exchange to a later caller', async () => {
+      const { tokens } = await setup();
+      idp.responders.push(() => (idp.tokenRequests.length === 1 ? entraError(400, 'invalid_grant', 50013) : undefined));
+      idp.delayMs = 10;
+      const failures = await Promise.all(
+        [1, 2].map(() => asUser('alice', () => tokens.getAccessTokenForUser([TODO])).catch((e: unknown) => e)),
+      );
+      expect(failures.every((e) => e instanceof TokenAcquisitionError)).toBe(true);
+      const later = await asUser('alice', () => tokens.getAuthenticationResultForUser([TODO]));
+      expect(later.metadata).toMatchObject({ tokenSource: 'identityProvider', coalesced: false });
+      expect(idp.tokenRequests).toHaveLength(2);
+    });
+
+    it('never shares a flight across assertions, scopes, tenants or claims', async () => {
+      const { tokens } = await setup();
+      idp.delayMs = 20;
+      const claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
+      const results = await Promise.all([
+        asUser('alice', () => tokens.getAuthenticationResultForUser([TODO])),
+        asUser('bob', () => tokens.getAuthenticationResultForUser([TODO])),
+        asUser('alice', () => tokens.getAuthenticationResultForUser(['api://other/access_as_user'])),
+        asUser('alice', () => tokens.getAuthenticationResultForUser([TODO], { tenant: OTHER_TID })),
+        asUser('alice', () => tokens.getAuthenticationResultForUser([TODO], { claims })),
+      ]);
+      expect(results.map((r) => r.metadata.coalesced)).toEqual([false, false, false, false, false]);
+      expect(idp.tokenRequests).toHaveLength(5);
+      expect(claimsOf(results[1].accessToken).oid).toBe('bob');
+    });
+  });
+
   describe('interaction required', () => {
     it('turns MFA (AADSTS50076 with claims) into a ClaimsChallengeError with the exact header', async () => {
       const { tokens } = await setup();

@@ -89,15 +89,18 @@ export class TokenCache {
       this.stats.coalesced++;
       return { promise: running, joined: true };
     }
-    const promise = (async () => {
-      try {
-        const result = await acquire();
+    // `acquire` starts after the flight is registered: if it threw synchronously inside an async
+    // function, the cleanup would run before the registration and leave a rejected flight behind
+    // for every later caller of the key.
+    const promise = Promise.resolve()
+      .then(acquire)
+      .then(async (result) => {
         await this.set(cacheKey, result.token);
         return result;
-      } finally {
-        this.inFlight.delete(flightKey);
-      }
-    })();
+      })
+      .finally(() => {
+        if (this.inFlight.get(flightKey) === promise) this.inFlight.delete(flightKey);
+      });
     this.inFlight.set(flightKey, promise);
     return { promise, joined: false };
   }

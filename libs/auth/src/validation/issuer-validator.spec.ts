@@ -27,6 +27,16 @@ describe('isValidIssuer (AadIssuerValidator.IsValidIssuer)', () => {
     expect(isValidIssuer(template, tenant, issuer)).toBe(expected);
   });
 
+  it('never matches a tid that is itself the placeholder or a path (template injection through tid)', () => {
+    const template = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+    expect(isValidIssuer(template, '{tenantid}', template)).toBe(false);
+    expect(isValidIssuer(template, 'a/b', 'https://login.microsoftonline.com/a/b/v2.0')).toBe(false);
+    expect(isValidIssuer(template, '..', 'https://login.microsoftonline.com/../v2.0')).toBe(false);
+    expect(() => validateIssuer(template, '{tenantid}', [template])).toThrow(
+      expect.objectContaining({ code: AuthErrorCode.InvalidIssuer }),
+    );
+  });
+
   it('is case-sensitive and keeps trailing slashes significant', () => {
     expect(
       isValidIssuer('https://sts.windows.net/{tenantid}/', tid.toUpperCase(), `https://sts.windows.net/${tid}/`),

@@ -2,13 +2,16 @@ import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
 
 const TENANT_PLACEHOLDER = '{tenantid}';
+/** A tenant ID (GUID) or domain: no `{`, `}` or `/`, so it can neither fake a template nor a path. */
+const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
 
 /**
  * Port of `AadIssuerValidator.IsValidIssuer`: does `issuer` match `template` for tenant `tenantId`?
  *
  * With `{tenantid}` in the template, the token's issuer must equal the template with the tenant ID
  * substituted, checked piecewise so a literal `{tenantid}` in the token never matches (template
- * injection). Without it, exact ordinal equality. Case-sensitive; trailing slashes are significant.
+ * injection), and a tenant ID that is not a GUID or domain (`{tenantid}` itself, a path) never
+ * matches either. Without it, exact ordinal equality. Case-sensitive; trailing slashes are significant.
  *
  * @example
  * ```ts
@@ -17,7 +20,7 @@ const TENANT_PLACEHOLDER = '{tenantid}';
  * @internal
  */
 export function isValidIssuer(template: string, tenantId: string, issuer: string): boolean {
-  if (!template || !tenantId || !issuer) return false;
+  if (!template || !issuer || !TENANT_ID.test(tenantId)) return false;
   const p = template.indexOf(TENANT_PLACEHOLDER);
   if (p < 0) return template === issuer;
   if (issuer.length <= p + tenantId.length) return false;

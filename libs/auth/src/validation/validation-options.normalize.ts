@@ -41,7 +41,14 @@ export function normalizeValidationOptions(options: AuthModuleOptions): Normaliz
     );
   }
   const audiences: string[] = [];
-  for (const a of [...(options.audience !== undefined ? [options.audience] : []), ...(options.audiences ?? [])]) {
+  // A string where a list is expected would be spread into one-character audiences: refuse it.
+  const listed: unknown = options.audiences ?? [];
+  if (!Array.isArray(listed)) {
+    throw AuthConfigurationError.create(AuthErrorCode.InvalidAudienceOption, 'audiences must be an array of strings.', [
+      "Use audiences: ['api://my-api'], or audience: 'api://my-api' for a single value.",
+    ]);
+  }
+  for (const a of [...(options.audience !== undefined ? [options.audience] : []), ...(listed as unknown[])]) {
     if (typeof a !== 'string' || !a.trim() || /\s/.test(a.trim())) {
       throw AuthConfigurationError.create(
         AuthErrorCode.InvalidAudienceOption,
@@ -75,11 +82,11 @@ export function normalizeValidationOptions(options: AuthModuleOptions): Normaliz
       );
     }
     allowedTenants = new Set();
-    for (const t of options.allowedTenants) {
+    for (const t of Array.isArray(options.allowedTenants) ? (options.allowedTenants as unknown[]) : [undefined]) {
       if (typeof t !== 'string' || !GUID.test(t.trim())) {
         throw AuthConfigurationError.create(
           AuthErrorCode.InvalidAllowedTenants,
-          'allowedTenants must contain tenant IDs (GUIDs).',
+          'allowedTenants must be an array of tenant IDs (GUIDs).',
           ['Use the tenant ID (the tid claim, a GUID), not a domain name: tokens identify tenants by GUID only.'],
         );
       }
@@ -87,11 +94,13 @@ export function normalizeValidationOptions(options: AuthModuleOptions): Normaliz
     }
   }
   const validIssuers = [...(options.validIssuers ?? [])];
-  for (const issuer of validIssuers) {
+  for (const issuer of options.validIssuers === undefined || Array.isArray(options.validIssuers)
+    ? validIssuers
+    : [undefined]) {
     if (typeof issuer !== 'string' || !issuer.startsWith('https://')) {
       throw AuthConfigurationError.create(
         AuthErrorCode.InvalidValidationOption,
-        'validIssuers must contain https URLs.',
+        'validIssuers must be an array of https URLs.',
         ["Use exact issuers or templates such as 'https://sts.windows.net/{tenantid}/'."],
       );
     }
