@@ -140,11 +140,14 @@ describe('todolist-service: ownership, validation, persistence', () => {
     expect(res.status).toBe(400);
   });
 
-  it.each(['not-a-uuid', '%E0%A4%A', "1' OR '1'='1", 'x'.repeat(300)])('a malformed id (%#) answers 400', async (id) => {
-    for (const method of ['GET', 'DELETE']) {
-      expect((await call(method, `/api/todolist/${id}`, userToken('alice'))).status).toBe(400);
-    }
-  });
+  it.each(['not-a-uuid', '%E0%A4%A', "1' OR '1'='1", 'x'.repeat(300)])(
+    'a malformed id (%#) answers 400',
+    async (id) => {
+      for (const method of ['GET', 'DELETE']) {
+        expect((await call(method, `/api/todolist/${id}`, userToken('alice'))).status).toBe(400);
+      }
+    },
+  );
 
   it('keeps items in the SQLite file across a restart', async () => {
     const created = await call('POST', '/api/todolist', userToken('alice'), JSON.stringify({ title: 'durable' }));
