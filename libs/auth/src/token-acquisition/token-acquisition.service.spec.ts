@@ -128,6 +128,16 @@ describe('TokenAcquisitionService', () => {
       expect(idp.tokenRequests.map((r) => r.tenant)).toEqual([OTHER_TID, 'contoso.onmicrosoft.com']);
     });
 
+    it('shares one cache entry for a tenant override written in different case', async () => {
+      const { tokens } = await setup({ tenantId: 'organizations' });
+      await asUser('guest', () => tokens.getAccessTokenForUser([TODO], { tenant: 'Contoso.onmicrosoft.com' }));
+      const second = await asUser('guest', () =>
+        tokens.getAuthenticationResultForUser([TODO], { tenant: 'contoso.onmicrosoft.com' }),
+      );
+      expect(second.metadata.tokenSource).toBe('cache');
+      expect(idp.tokenRequests).toHaveLength(1);
+    });
+
     it('never hands one user’s token to another', async () => {
       const { tokens } = await setup();
       const users = ['alice', 'bob', 'carol', 'dave'];

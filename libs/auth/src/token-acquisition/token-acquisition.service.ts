@@ -114,7 +114,7 @@ export class TokenAcquisitionService extends ITokenAcquisition {
     }
     // The caller's tenant is a function of the assertion, so the assertion hash already
     // partitions by it; only an explicit tenant override needs its own key component.
-    const key = `o|${tenantOverride}|${scopeSet.key}|${caller.hash}`;
+    const key = `o|${tenantOverride.toLowerCase()}|${scopeSet.key}|${caller.hash}`;
     return this.resolve(key, options, started, () => {
       const principal = caller.principal ?? principalFromAssertion(caller.assertion);
       if (principal.isAppOnly) {
