@@ -7,7 +7,7 @@ import { TokenValidationError } from '../errors/token-validation.error.js';
 import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
 import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
 import { validateAudience } from './audience-validator.js';
-import type { BearerAuthenticator } from './bearer-authenticator.js';
+import type { BearerAuthentication, BearerAuthenticator } from './bearer-authenticator.js';
 import { createPrincipal, readRoles, readScopes, readTenantId } from './entra-claims.util.js';
 import { EntraMetadataProvider } from './entra-metadata.provider.js';
 import { validateIssuer } from './issuer-validator.js';
@@ -71,9 +71,14 @@ export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, O
     this.metadata.stop();
   }
 
-  /** {@inheritDoc EntraTokenValidator.validate} */
-  authenticate(token: string): Promise<AuthPrincipal> {
-    return this.validate(token);
+  /**
+   * {@link EntraTokenValidator.validate} for `AuthGuard`, which also gets the token's hash (this
+   * cache's key) and reuses it as the request's on-behalf-of cache partition.
+   * @internal
+   */
+  async authenticate(token: string): Promise<BearerAuthentication> {
+    const tokenHash = ValidatedTokenCache.keyOf(token);
+    return { principal: await this.validateKeyed(token, tokenHash), tokenHash };
   }
 
   /**
@@ -88,7 +93,10 @@ export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, O
    * @throws IdentityProviderUnavailableError (503) when no keys are known and the IdP is unreachable
    */
   async validate(token: string): Promise<AuthPrincipal> {
-    const cacheKey = ValidatedTokenCache.keyOf(token);
+    return this.validateKeyed(token, ValidatedTokenCache.keyOf(token));
+  }
+
+  private async validateKeyed(token: string, cacheKey: string): Promise<AuthPrincipal> {
     const hit = this.cache.get(cacheKey, Math.floor(Date.now() / 1000));
     if (hit) return hit.principal;
     return this.validateUncached(token, cacheKey);

@@ -8,7 +8,7 @@ import { IdentityProviderUnavailableError } from '../errors/identity-provider-un
 import { TokenValidationError } from '../errors/token-validation.error.js';
 import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
 import { validateAudience } from './audience-validator.js';
-import type { BearerAuthenticator } from './bearer-authenticator.js';
+import type { BearerAuthentication, BearerAuthenticator } from './bearer-authenticator.js';
 import { createPrincipal, readRoles, readScopes, readTenantId, type JwtClaims } from './entra-claims.util.js';
 import { validateIssuer } from './issuer-validator.js';
 
@@ -158,10 +158,10 @@ export async function createPassportAzureAdStrategy(options: NormalizedAuthOptio
 export class PassportAzureAdAuthenticator implements BearerAuthenticator {
   constructor(private readonly strategy: PassportStrategyInstance) {}
 
-  authenticate(token: string): Promise<AuthPrincipal> {
-    return new Promise<AuthPrincipal>((resolve, reject) => {
+  authenticate(token: string): Promise<BearerAuthentication> {
+    return new Promise<BearerAuthentication>((resolve, reject) => {
       const attempt = Object.create(this.strategy) as PassportAttempt;
-      attempt.success = (user) => resolve(user as AuthPrincipal);
+      attempt.success = (user) => resolve({ principal: user as AuthPrincipal });
       attempt.fail = (challenge) => {
         // Metadata/JWKS failures arrive as an Error object (often from Node's own realm), token refusals as a string.
         if (challenge instanceof Error || types.isNativeError(challenge)) {
