@@ -11,6 +11,7 @@ import { TokenAcquisitionExceptionFilter } from './token-acquisition/claims-chal
 import { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
 import { normalizeTokenAcquisitionOptions } from './token-acquisition/token-acquisition-options.normalize.js';
 import { TokenAcquisitionService } from './token-acquisition/token-acquisition.service.js';
+import { tokenAcquisitionProviders } from './token-acquisition/token-acquisition.providers.js';
 import { TokenAcquisitionStatistics } from './token-acquisition/token-acquisition-statistics.js';
 import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
 
@@ -53,6 +54,7 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
         normalizeTokenAcquisitionOptions(options, base),
     },
     TokenAcquisitionStatistics,
+    ...tokenAcquisitionProviders,
     TokenAcquisitionService,
     { provide: ITokenAcquisition, useExisting: TokenAcquisitionService },
     { provide: APP_FILTER, useClass: TokenAcquisitionExceptionFilter },
