@@ -34,8 +34,12 @@ describe('credential reload policy', () => {
   });
 
   it('names the AADSTS code as the reason to reload', () => {
-    expect(credentialReloadReason(new ServerError('invalid_client', 'c', 'AADSTS700027: expired'))).toBe('AADSTS700027');
-    expect(credentialReloadReason(new ServerError('invalid_client', 'c', 'AADSTS7000215: wrong secret'))).toBeUndefined();
+    expect(credentialReloadReason(new ServerError('invalid_client', 'c', 'AADSTS700027: expired'))).toBe(
+      'AADSTS700027',
+    );
+    expect(
+      credentialReloadReason(new ServerError('invalid_client', 'c', 'AADSTS7000215: wrong secret')),
+    ).toBeUndefined();
     expect(credentialReloadReason(new MsalAuthError('network_error', 'c', 'offline'))).toBeUndefined();
     expect(credentialReloadReason(new Error('AADSTS700027'))).toBeUndefined();
   });
