@@ -159,10 +159,10 @@ describe('TokenCache.getOrAcquire', () => {
     };
     expect((cache.getOrAcquire('k', { bypass: false }, failing) as TokenCacheAnswer<Fresh>).level).toBe('l1');
     await new Promise((r) => setImmediate(r));
-    cache.getOrAcquire('k', { bypass: false }, failing);
+    void cache.getOrAcquire('k', { bypass: false }, failing);
     expect(refreshes).toBe(1);
     clock.now += 30_001;
-    cache.getOrAcquire('k', { bypass: false }, failing);
+    void cache.getOrAcquire('k', { bypass: false }, failing);
     await new Promise((r) => setImmediate(r));
     expect(refreshes).toBe(2);
     expect(stats.backgroundRefreshes).toBe(2);
