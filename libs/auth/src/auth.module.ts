@@ -4,10 +4,11 @@ import { AUTH_MODULE_OPTIONS, ConfigurableModuleClass } from './auth.module-defi
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { type NormalizedAuthOptions, normalizeAuthOptions } from './auth-options.normalize.js';
 import { validationExports, validationProviders } from './validation/validation.providers.js';
+import { AuthGuard } from './authorization/auth.guard.js';
 import { IDP_TRANSPORT, NORMALIZED_AUTH_OPTIONS, TOKEN_ACQUISITION_SETTINGS } from './auth.internal-constants.js';
 import type { IdentityProviderTransport } from './http/identity-provider-transport.interface.js';
 import { IdpHttpClient } from './http/idp-http-client.js';
-import { TokenAcquisitionExceptionFilter } from './token-acquisition/claims-challenge.filter.js';
+import { AuthExceptionFilter } from './errors/auth-exception.filter.js';
 import { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
 import { normalizeTokenAcquisitionOptions } from './token-acquisition/token-acquisition-options.normalize.js';
 import { TokenAcquisitionService } from './token-acquisition/token-acquisition.service.js';
@@ -45,6 +46,7 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
         new IdpHttpClient({ ca: normalized.trustedCa, timeoutMs: options.tokenRequestTimeoutMs }),
     },
     ...validationProviders,
+    AuthGuard,
     // --- token acquisition ---
     {
       provide: TOKEN_ACQUISITION_SETTINGS,
@@ -55,9 +57,9 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
     TokenAcquisitionStatistics,
     TokenAcquisitionService,
     { provide: ITokenAcquisition, useExisting: TokenAcquisitionService },
-    { provide: APP_FILTER, useClass: TokenAcquisitionExceptionFilter },
+    { provide: APP_FILTER, useClass: AuthExceptionFilter },
   ],
-  exports: [NORMALIZED_AUTH_OPTIONS, ...validationExports, ITokenAcquisition, TokenAcquisitionStatistics],
+  exports: [NORMALIZED_AUTH_OPTIONS, ...validationExports, AuthGuard, ITokenAcquisition, TokenAcquisitionStatistics],
 })
 export class AuthModule extends ConfigurableModuleClass implements NestModule, OnModuleDestroy {
   constructor(@Inject(IDP_TRANSPORT) private readonly idpTransport: IdentityProviderTransport) {

@@ -13,7 +13,7 @@ import {
   ITokenAcquisition,
   loadAzureAdOptions,
 } from 'nest-identity-web';
-import { entraError, FakeIdentityProvider } from '../../../test/support/fake-identity-provider.js';
+import { entraError, FakeIdentityProvider } from './testing/fake-identity-provider.js';
 
 const TID = '72f988bf-0000-4000-8000-000000000001';
 const base = { AzureAd__TenantId: TID, AzureAd__ClientId: 'api' };

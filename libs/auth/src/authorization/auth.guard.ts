@@ -15,7 +15,7 @@ import type { NormalizedAuthOptions } from '../auth-options.normalize.js';
 import { AuthErrorCode, type AuthErrorCodeValue } from '../errors/auth-error-codes.js';
 import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { RequestContextStore } from '../request-context/request-context.js';
 import type { BearerAuthenticator } from '../validation/bearer-authenticator.js';
 import { extractBearerToken } from '../validation/bearer-token.util.js';
@@ -28,7 +28,7 @@ import {
   type ScopesOrAppPermissionsMetadata,
 } from './authorization-metadata.constants.js';
 import { hasAny } from './scope-verification.js';
-import { bearerChallenge } from './www-authenticate.js';
+import { bearerChallenge } from '../errors/www-authenticate.js';
 
 /**
  * The request fields the guard reads and writes: the `Authorization` header in, the validated

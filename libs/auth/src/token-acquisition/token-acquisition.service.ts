@@ -5,11 +5,11 @@ import { TOKEN_ACQUISITION_SETTINGS, IDP_TRANSPORT } from '../auth.internal-cons
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { TokenAcquisitionError } from '../errors/token-acquisition.error.js';
 import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { type AuthRequestContext, RequestContextStore } from '../request-context/request-context.js';
 import type { CachedToken } from '../token-cache/cached-token.interface.js';
 import { TokenCache } from '../token-cache/token-cache.js';
-import { createPrincipal } from '../validation/entra-claims.util.js';
+import { createPrincipal } from '../principal/entra-claims.util.js';
 import { AuthorityMetadataProvider } from './authority-metadata.provider.js';
 import { ClientCredentialProvider } from './client-credential.provider.js';
 import { MsalClientFactory, type MsalTokenRequest } from './msal-client.factory.js';

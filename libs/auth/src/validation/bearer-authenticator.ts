@@ -1,4 +1,4 @@
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 
 /**
  * What the guard needs from a validation strategy: turn a bearer token into a principal, or throw

@@ -6,10 +6,16 @@ import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { AuthConfigurationError } from '../errors/auth.error.js';
 import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { validateAudience } from './audience-validator.js';
 import type { BearerAuthenticator } from './bearer-authenticator.js';
-import { createPrincipal, readRoles, readScopes, readTenantId, type JwtClaims } from './entra-claims.util.js';
+import {
+  createPrincipal,
+  readRoles,
+  readScopes,
+  readTenantId,
+  type JwtClaims,
+} from '../principal/entra-claims.util.js';
 import { validateIssuer } from './issuer-validator.js';
 
 /** The part of passport-azure-ad's `BearerStrategy` options we set. @internal */
