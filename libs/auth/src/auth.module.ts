@@ -10,7 +10,6 @@ import type { IdentityProviderTransport } from './http/identity-provider-transpo
 import { IdpHttpClient } from './http/idp-http-client.js';
 import { AuthExceptionFilter } from './errors/auth-exception.filter.js';
 import { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
-import { normalizeTokenAcquisitionOptions } from './token-acquisition/token-acquisition-options.normalize.js';
 import { TokenAcquisitionService } from './token-acquisition/token-acquisition.service.js';
 import { TokenAcquisitionStatistics } from './token-acquisition/token-acquisition-statistics.js';
 import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
@@ -33,33 +32,40 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
 @Module({
   providers: [
     {
+      // Every option is validated once, here; the rest of the module injects this object.
       provide: NORMALIZED_AUTH_OPTIONS,
       inject: [AUTH_MODULE_OPTIONS],
       useFactory: (options: AuthModuleOptions) => normalizeAuthOptions(options),
     },
     {
+      provide: TOKEN_ACQUISITION_SETTINGS,
+      inject: [NORMALIZED_AUTH_OPTIONS],
+      useFactory: (settings: NormalizedAuthOptions) => settings.acquisition,
+    },
+    {
       // One transport for metadata, JWKS and the token endpoint: one keep-alive pool, one CA list.
       provide: IDP_TRANSPORT,
-      inject: [AUTH_MODULE_OPTIONS, NORMALIZED_AUTH_OPTIONS],
-      useFactory: (options: AuthModuleOptions, normalized: NormalizedAuthOptions): IdentityProviderTransport =>
-        options.identityProviderTransport ??
-        new IdpHttpClient({ ca: normalized.trustedCa, timeoutMs: options.tokenRequestTimeoutMs }),
+      inject: [NORMALIZED_AUTH_OPTIONS],
+      useFactory: (settings: NormalizedAuthOptions): IdentityProviderTransport =>
+        settings.identityProviderTransport ??
+        new IdpHttpClient({ ca: settings.trustedCa, timeoutMs: settings.acquisition.timeoutMs }),
     },
     ...validationProviders,
     AuthGuard,
     // --- token acquisition ---
-    {
-      provide: TOKEN_ACQUISITION_SETTINGS,
-      inject: [AUTH_MODULE_OPTIONS, NORMALIZED_AUTH_OPTIONS],
-      useFactory: (options: AuthModuleOptions, base: NormalizedAuthOptions) =>
-        normalizeTokenAcquisitionOptions(options, base),
-    },
     TokenAcquisitionStatistics,
     TokenAcquisitionService,
     { provide: ITokenAcquisition, useExisting: TokenAcquisitionService },
     { provide: APP_FILTER, useClass: AuthExceptionFilter },
   ],
-  exports: [NORMALIZED_AUTH_OPTIONS, ...validationExports, AuthGuard, ITokenAcquisition, TokenAcquisitionStatistics],
+  exports: [
+    AUTH_MODULE_OPTIONS,
+    NORMALIZED_AUTH_OPTIONS,
+    ...validationExports,
+    AuthGuard,
+    ITokenAcquisition,
+    TokenAcquisitionStatistics,
+  ],
 })
 export class AuthModule extends ConfigurableModuleClass implements NestModule, OnModuleDestroy {
   constructor(@Inject(IDP_TRANSPORT) private readonly idpTransport: IdentityProviderTransport) {

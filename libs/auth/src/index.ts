@@ -1,5 +1,6 @@
 export { AuthModule } from './auth.module.js';
 export type { AuthModuleOptions } from './auth-module-options.interface.js';
+export { InjectAuthOptions } from './auth-options.decorator.js';
 export { AuthErrorCode, type AuthErrorCodeValue } from './errors/auth-error-codes.js';
 export { AuthError, AuthConfigurationError } from './errors/auth.error.js';
 

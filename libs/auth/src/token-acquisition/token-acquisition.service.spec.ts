@@ -463,22 +463,22 @@ describe('TokenAcquisitionService', () => {
   });
 
   describe('configuration', () => {
-    it('fails bootstrap with NIW4006 when two credentials are configured', async () => {
+    it('fails bootstrap with NIW1009 when two credentials are configured', async () => {
       await expect(setup({ clientAssertion: () => 'x' })).rejects.toMatchObject({
-        code: AuthErrorCode.InvalidClientCredential,
+        code: AuthErrorCode.InvalidClientCredentialOption,
       });
     });
 
-    it('fails bootstrap with NIW4006 on an unreadable certificate, without echoing it', async () => {
+    it('fails bootstrap with NIW1009 on an unreadable certificate, without echoing it', async () => {
       const error = (await setup({
         clientSecret: undefined,
         clientCertificate: { privateKeyPem: 'not-a-key-SECRETVALUE', certificatePem: 'x' },
       }).catch((e: unknown) => e)) as Error;
-      expect(error).toMatchObject({ code: AuthErrorCode.InvalidClientCredential });
+      expect(error).toMatchObject({ code: AuthErrorCode.InvalidClientCredentialOption });
       expect(error.message).not.toContain('SECRETVALUE');
     });
 
-    it('fails bootstrap with NIW4012 on invalid cache options', async () => {
+    it('fails bootstrap with NIW1010 on invalid cache options', async () => {
       await expect(setup({ tokenCache: { refreshAheadRatio: 2 } })).rejects.toMatchObject({
         code: AuthErrorCode.InvalidTokenCacheOptions,
       });

@@ -114,7 +114,7 @@ export function checkPassportAzureAdClaims(claims: JwtClaims, options: Normalize
  * is chosen, and builds its `BearerStrategy` as a `@nestjs/passport` strategy registered under
  * {@link PASSPORT_AZURE_AD_STRATEGY_NAME}.
  *
- * @throws AuthConfigurationError NIW3104 when the package is not installed
+ * @throws AuthConfigurationError NIW1007 when the package is not installed
  * @internal
  */
 export async function createPassportAzureAdStrategy(options: NormalizedAuthOptions): Promise<PassportStrategyInstance> {
