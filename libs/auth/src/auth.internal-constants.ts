@@ -6,3 +6,5 @@ export const BEARER_AUTHENTICATOR = Symbol('BEARER_AUTHENTICATOR');
 export const TOKEN_ACQUISITION_SETTINGS = Symbol('TOKEN_ACQUISITION_SETTINGS');
 /** Injection token of the identity-provider transport used for token acquisition. @internal */
 export const IDP_TRANSPORT = Symbol('IDP_TRANSPORT');
+/** Injection token of the one OpenID metadata provider (signing keys and msal authority metadata). @internal */
+export const OPENID_METADATA = Symbol('OPENID_METADATA');

@@ -5,9 +5,15 @@ import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { type NormalizedAuthOptions, normalizeAuthOptions } from './auth-options.normalize.js';
 import { validationExports, validationProviders } from './validation/validation.providers.js';
 import { AuthGuard } from './authorization/auth.guard.js';
-import { IDP_TRANSPORT, NORMALIZED_AUTH_OPTIONS, TOKEN_ACQUISITION_SETTINGS } from './auth.internal-constants.js';
+import {
+  IDP_TRANSPORT,
+  NORMALIZED_AUTH_OPTIONS,
+  OPENID_METADATA,
+  TOKEN_ACQUISITION_SETTINGS,
+} from './auth.internal-constants.js';
 import type { IdentityProviderTransport } from './http/identity-provider-transport.interface.js';
 import { IdpHttpClient } from './http/idp-http-client.js';
+import { OpenIdMetadataProvider } from './http/openid-metadata.provider.js';
 import { AuthExceptionFilter } from './errors/auth-exception.filter.js';
 import { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
 import { TokenAcquisitionService } from './token-acquisition/token-acquisition.service.js';
@@ -49,6 +55,20 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
       useFactory: (settings: NormalizedAuthOptions): IdentityProviderTransport =>
         settings.identityProviderTransport ??
         new IdpHttpClient({ ca: settings.trustedCa, timeoutMs: settings.acquisition.timeoutMs }),
+    },
+    {
+      // One OpenID metadata provider for validation (signing keys) and acquisition (msal authority).
+      provide: OPENID_METADATA,
+      inject: [NORMALIZED_AUTH_OPTIONS, IDP_TRANSPORT],
+      useFactory: (settings: NormalizedAuthOptions, transport: IdentityProviderTransport) =>
+        new OpenIdMetadataProvider(transport, {
+          instance: settings.instance,
+          tenantId: settings.tenantId,
+          refreshIntervalMs: settings.validation.metadataRefreshIntervalMs,
+          unknownKeyRefreshIntervalMs: settings.validation.unknownKeyRefreshIntervalMs,
+          authorityTimeoutMs: settings.acquisition.timeoutMs,
+          now: settings.acquisition.cache.now,
+        }),
     },
     ...validationProviders,
     AuthGuard,

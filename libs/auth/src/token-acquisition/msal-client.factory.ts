@@ -18,7 +18,7 @@ import {
 } from '../errors/token-acquisition.error.js';
 import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
 import { retryAfterSeconds } from '../http/retry-after.util.js';
-import type { AuthorityMetadataProvider } from './authority-metadata.provider.js';
+import type { OpenIdMetadataProvider as AuthorityMetadataProvider } from '../http/openid-metadata.provider.js';
 import type { ClientCredentialProvider } from './client-credential.provider.js';
 import { MsalNetworkAdapter } from './msal-network.adapter.js';
 import type { TokenAcquisitionSettings } from './token-acquisition-options.normalize.js';

@@ -1,16 +1,16 @@
 import { hash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuthenticationResult } from '@azure/msal-node';
-import { TOKEN_ACQUISITION_SETTINGS, IDP_TRANSPORT } from '../auth.internal-constants.js';
+import { TOKEN_ACQUISITION_SETTINGS, IDP_TRANSPORT, OPENID_METADATA } from '../auth.internal-constants.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { TokenAcquisitionError } from '../errors/token-acquisition.error.js';
 import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
+import type { OpenIdMetadataProvider } from '../http/openid-metadata.provider.js';
 import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { type AuthRequestContext, RequestContextStore } from '../request-context/request-context.js';
 import type { CachedToken } from '../token-cache/cached-token.interface.js';
 import { TokenCache } from '../token-cache/token-cache.js';
 import { createPrincipal } from '../principal/entra-claims.util.js';
-import { AuthorityMetadataProvider } from './authority-metadata.provider.js';
 import { ClientCredentialProvider } from './client-credential.provider.js';
 import { MsalClientFactory, type MsalTokenRequest } from './msal-client.factory.js';
 import { checkTenant, resolveAppTenant } from './tenant-resolution.util.js';
@@ -68,6 +68,7 @@ export class TokenAcquisitionService extends ITokenAcquisition {
     @Inject(TOKEN_ACQUISITION_SETTINGS) private readonly settings: TokenAcquisitionSettings,
     @Inject(IDP_TRANSPORT) transport: IdentityProviderTransport,
     private readonly stats: TokenAcquisitionStatistics,
+    @Inject(OPENID_METADATA) metadata: OpenIdMetadataProvider,
   ) {
     super();
     this.now = settings.cache.now;
@@ -84,7 +85,6 @@ export class TokenAcquisitionService extends ITokenAcquisition {
       this.logger,
     );
     const credentials = new ClientCredentialProvider(settings.credential, this.now);
-    const metadata = new AuthorityMetadataProvider(settings.instance, transport, settings.timeoutMs, this.now);
     this.msal = new MsalClientFactory(settings, credentials, metadata, transport, this.logger);
   }
 
