@@ -1,7 +1,7 @@
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
-import { TokenAcquisitionError } from '../errors/token-acquisition.error.js';
 import type { IdentityProviderTransport } from './identity-provider-transport.interface.js';
+import { authorityFailure, documentForValidation } from './openid-metadata.failures.js';
 import {
   type AuthorityMetadata,
   type EntraSigningKey,
@@ -10,7 +10,6 @@ import {
   type JsonDocumentResult,
   toAuthorityMetadata,
 } from './openid-document.js';
-import { retryAfterSeconds } from './retry-after.util.js';
 
 export type { AuthorityMetadata, EntraSigningKey, ImportedKey } from './openid-document.js';
 
@@ -218,10 +217,10 @@ export class OpenIdMetadataProvider {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     const [metadata, v1] = await Promise.all([
       this.fetchDocument(this.metadataUrl, timeoutMs, this.options.tenantId).then((r) =>
-        this.forValidation(r, this.metadataUrl, 'metadata'),
+        documentForValidation(r, this.metadataUrl, 'metadata'),
       ),
       this.fetchDocument(this.v1MetadataUrl, timeoutMs)
-        .then((r) => this.forValidation(r, this.v1MetadataUrl, 'v1 metadata'))
+        .then((r) => documentForValidation(r, this.v1MetadataUrl, 'v1 metadata'))
         .catch(() => undefined),
     ]);
     const issuer = metadata.issuer;
@@ -233,7 +232,7 @@ export class OpenIdMetadataProvider {
         { code: AuthErrorCode.InvalidIdentityProviderMetadata },
       );
     }
-    const jwks = this.forValidation(await this.fetchDocument(jwksUri, timeoutMs), jwksUri, 'JWKS');
+    const jwks = documentForValidation(await this.fetchDocument(jwksUri, timeoutMs), jwksUri, 'JWKS');
     const keys = new Map<string, EntraSigningKey>();
     for (const jwk of Array.isArray(jwks.keys) ? (jwks.keys as unknown[]) : []) {
       const imported = await importSigningKey(jwk);
@@ -253,31 +252,7 @@ export class OpenIdMetadataProvider {
     };
   }
 
-  /** Validation's reading of a fetch: anything but a JSON object is "unavailable" (503, NIW3020/3021). */
-  private forValidation(result: JsonDocumentResult, url: string, what: string): Readonly<Record<string, unknown>> {
-    switch (result.kind) {
-      case 'ok':
-        return result.document;
-      case 'unreachable':
-        throw new IdentityProviderUnavailableError(
-          `The identity provider ${what} at ${url} is unreachable (${result.reason})`,
-          5,
-          { code: AuthErrorCode.IdentityProviderUnavailable, cause: result.cause },
-        );
-      case 'status':
-        throw new IdentityProviderUnavailableError(
-          `The identity provider ${what} at ${url} answered HTTP ${result.status}`,
-          retryAfterSeconds(result.headers, 5),
-          { code: AuthErrorCode.IdentityProviderUnavailable },
-        );
-      case 'not-json':
-        throw new IdentityProviderUnavailableError(`The identity provider ${what} at ${url} is not a JSON object`, 5, {
-          code: AuthErrorCode.InvalidIdentityProviderMetadata,
-        });
-    }
-  }
-
-  /** Token acquisition's reading: 429/5xx and no answer are "unavailable" (NIW4008), the rest "no such tenant" (NIW4011). */
+  /** msal's metadata for one tenant: the document validation fetched when fresh, else a fetch (see authorityFailure). */
   private async fetchAuthority(tenant: string): Promise<AuthorityMetadata> {
     const authority = `${this.options.instance}${tenant}`;
     const url = this.v2Url(tenant);
@@ -286,32 +261,9 @@ export class OpenIdMetadataProvider {
       known && this.now() - known.at < AUTHORITY_TTL_MS
         ? { kind: 'ok', document: known.document }
         : await this.fetchDocument(url, this.options.authorityTimeoutMs ?? 10_000, tenant);
-    if (result.kind === 'unreachable') {
-      const cause = result.cause;
-      throw new IdentityProviderUnavailableError(
-        `metadata ${url} unreachable (${cause instanceof Error ? cause.message : String(cause)})`,
-        10,
-        { code: AuthErrorCode.TokenEndpointUnavailable, details: { tenantId: tenant }, cause },
-      );
-    }
-    if (result.kind === 'status' && (result.status === 429 || result.status >= 500)) {
-      throw new IdentityProviderUnavailableError(
-        `metadata ${url} answered HTTP ${result.status}`,
-        retryAfterSeconds(result.headers, 10),
-        { code: AuthErrorCode.TokenEndpointUnavailable, details: { tenantId: tenant, status: result.status } },
-      );
-    }
     const metadata =
       result.kind === 'ok' ? toAuthorityMetadata(this.options.instance, authority, url, result.document) : undefined;
-    if (!metadata) {
-      const status = result.kind === 'status' ? result.status : 200;
-      throw TokenAcquisitionError.create(
-        AuthErrorCode.InvalidTenant,
-        `The identity provider has no usable OpenID configuration for tenant '${tenant}' (HTTP ${status} from ${url}).`,
-        ['Check tenantId (or the tenant passed at call time) and instance.'],
-        { tenantId: tenant, status },
-      );
-    }
+    if (!metadata) throw authorityFailure(result, url, tenant);
     return metadata;
   }
 }
