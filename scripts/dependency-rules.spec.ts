@@ -40,13 +40,15 @@ function tree(files: Readonly<Record<string, string>>): string {
   return dir;
 }
 
-function cruise(dir: string): { status: number | null; text: string; violations: Violation[] } {
+function cruise(dir: string, details: boolean): { status: number | null; text: string; violations: Violation[] } {
   const run = (...extra: string[]) =>
     spawnSync(process.execPath, [bin, '--config', config, ...extra, 'libs', 'apps'], { cwd: dir, encoding: 'utf8' });
   // The default reporter is what the gate prints (and sets the exit code); JSON gives the details.
   const plain = run();
-  const output = JSON.parse(run('--output-type', 'json').stdout) as { summary: { violations: Violation[] } };
-  return { status: plain.status, text: plain.stdout, violations: output.summary.violations };
+  const violations = details
+    ? (JSON.parse(run('--output-type', 'json').stdout) as { summary: { violations: Violation[] } }).summary.violations
+    : [];
+  return { status: plain.status, text: plain.stdout, violations };
 }
 
 const BAD_IMPORTS: Readonly<Record<string, readonly [string, string]>> = {
@@ -117,8 +119,8 @@ describe('dependency rules (.dependency-cruiser.mjs)', () => {
     const cyclic = { 'libs/auth/src/errors/b.ts': "import { a } from './a.js';\nexport const b = a ?? 1;\n" };
     const badDir = tree({ ...CLEAN, ...cyclic, ...Object.fromEntries(Object.values(BAD_IMPORTS)) });
     dirs.push(cleanDir, badDir);
-    clean = cruise(cleanDir);
-    bad = cruise(badDir);
+    clean = cruise(cleanDir, false);
+    bad = cruise(badDir, true);
   }, 60_000);
 
   afterAll(() => {
@@ -126,7 +128,7 @@ describe('dependency rules (.dependency-cruiser.mjs)', () => {
   });
 
   it('should pass a tree whose imports follow the rules', () => {
-    expect(clean.violations).toEqual([]);
+    expect(clean.text).toContain('no dependency violations found');
     expect(clean.status).toBe(0);
   });
 
