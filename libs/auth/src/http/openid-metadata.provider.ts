@@ -71,8 +71,9 @@ export class OpenIdMetadataProvider {
   private readonly keysRemovedListeners: ((kids: ReadonlySet<string>) => void)[] = [];
   /** Fetches under way, by URL: concurrent callers share one request. */
   private readonly fetching = new Map<string, Promise<JsonDocumentResult>>();
-  /** The last good v2 document per tenant (lower case), shared by both sides. */
-  private readonly documents = new Map<string, { document: Readonly<Record<string, unknown>>; at: number }>();
+  /** The configured tenant's last good v2 document, shared by both sides (other tenants: msal only). */
+  private configuredDocument: { document: Readonly<Record<string, unknown>>; at: number } | undefined;
+  private readonly configuredKey: string;
   private readonly authorities = new Map<string, { value: Promise<AuthorityMetadata>; at: number }>();
   private readonly now: () => number;
   readonly metadataUrl: string;
@@ -83,6 +84,7 @@ export class OpenIdMetadataProvider {
     private readonly options: OpenIdMetadataProviderOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.configuredKey = options.tenantId.toLowerCase();
     this.metadataUrl = this.v2Url(options.tenantId);
     // Like AadIssuerValidator, `organizations` has no v1 document of its own: v1 uses `common`.
     const v1Tenant = options.tenantId.toLowerCase() === 'organizations' ? 'common' : options.tenantId;
@@ -197,13 +199,13 @@ export class OpenIdMetadataProvider {
     return `${this.options.instance}${tenant}/v2.0/.well-known/openid-configuration`;
   }
 
-  /** One request per URL at a time; a good v2 document is remembered for the other side. */
+  /** One request per URL at a time; the configured tenant's good v2 document is remembered for the other side. */
   private fetchDocument(url: string, timeoutMs: number, tenant?: string): Promise<JsonDocumentResult> {
     let pending = this.fetching.get(url);
     if (!pending) {
       pending = fetchJsonDocument(this.transport, url, timeoutMs).then((result) => {
-        if (tenant !== undefined && result.kind === 'ok') {
-          this.documents.set(tenant.toLowerCase(), { document: result.document, at: this.now() });
+        if (tenant?.toLowerCase() === this.configuredKey && result.kind === 'ok') {
+          this.configuredDocument = { document: result.document, at: this.now() };
         }
         return result;
       });
@@ -256,7 +258,7 @@ export class OpenIdMetadataProvider {
   private async fetchAuthority(tenant: string): Promise<AuthorityMetadata> {
     const authority = `${this.options.instance}${tenant}`;
     const url = this.v2Url(tenant);
-    const known = this.documents.get(tenant);
+    const known = tenant === this.configuredKey ? this.configuredDocument : undefined;
     const result: JsonDocumentResult =
       known && this.now() - known.at < AUTHORITY_TTL_MS
         ? { kind: 'ok', document: known.document }
