@@ -12,7 +12,7 @@ export const TOKEN_CACHE = Symbol('TOKEN_CACHE');
 export const CLIENT_CREDENTIAL_PROVIDER = Symbol('CLIENT_CREDENTIAL_PROVIDER');
 /** Injection token of the factory of short-lived msal-node clients. @internal */
 export const MSAL_CLIENT_FACTORY = Symbol('MSAL_CLIENT_FACTORY');
-/** Injection token of the token-endpoint metadata provider used by token acquisition. @internal */
-export const AUTHORITY_METADATA_PROVIDER = Symbol('AUTHORITY_METADATA_PROVIDER');
 /** Injection token of the sender of one token request through msal-node. @internal */
 export const MSAL_TOKEN_REQUESTER = Symbol('MSAL_TOKEN_REQUESTER');
+/** Injection token of the one OpenID metadata provider (signing keys and msal authority metadata). @internal */
+export const OPENID_METADATA = Symbol('OPENID_METADATA');

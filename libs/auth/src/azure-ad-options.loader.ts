@@ -5,6 +5,7 @@ import type {
   ClientCertificateCredential,
   ClientCertificateLoader,
 } from './token-acquisition/client-credentials.interface.js';
+import { configurationReader } from './configuration-key.util.js';
 import { AuthErrorCode } from './errors/auth-error-codes.js';
 import { AuthConfigurationError } from './errors/auth.error.js';
 import { checkCertificate } from './token-acquisition/token-acquisition-options.normalize.js';
@@ -55,8 +56,8 @@ export type AzureAdSettingsSource = Readonly<Record<string, string | undefined>>
  * // or
  * AuthModule.forRoot(loadAzureAdOptions(process.env));
  * ```
- * @throws AuthConfigurationError when a numeric or boolean setting is malformed (NIW3105), or a
- *   credential file cannot be read or no `ClientCredentials` entry is usable (NIW4006)
+ * @throws AuthConfigurationError when a numeric or boolean setting is malformed (NIW1008), or a
+ *   credential file cannot be read or no `ClientCredentials` entry is usable (NIW1009)
  * @see https://learn.microsoft.com/entra/identity-platform/scenario-protected-web-api-app-configuration
  * @see https://learn.microsoft.com/entra/msal/dotnet/microsoft-identity-web/credential-descriptions
  */
@@ -64,17 +65,9 @@ export function loadAzureAdOptions(
   source: AzureAdSettingsSource = process.env,
   section = 'AzureAd',
 ): AuthModuleOptions {
-  const lookup = (name: string): unknown =>
-    typeof source.get === 'function'
-      ? (source as { get(k: string): unknown }).get(name)
-      : (source as Record<string, unknown>)[name];
-  const raw = (key: string): unknown => {
-    for (const name of [`${section}__${key}`, `${section}:${key.replaceAll('__', ':')}`]) {
-      const value = lookup(name);
-      if (value !== undefined && value !== null && value !== '') return value;
-    }
-    return undefined;
-  };
+  const lookup = configurationReader(source);
+  // `AzureAd__Key`, or `AzureAd:Key` through a ConfigService: the one reader tries both forms.
+  const raw = (key: string): unknown => lookup(`${section}__${key}`);
   const text = (key: string): string | undefined => scalar(raw(key));
   const list = (key: string): string[] | undefined => {
     const v = raw(key);
@@ -132,7 +125,7 @@ export function loadAzureAdOptions(
   set('appHomeTenantId', text('AppHomeTenantId'));
   set('clientCapabilities', list('ClientCapabilities'));
 
-  // Credentials. Several configured at once are reported by AuthModule at bootstrap (NIW4006).
+  // Credentials. Several configured at once are reported by AuthModule at bootstrap (NIW1009).
   const sendX5c = bool('SendX5C') ?? bool('ClientCertificate__SendX5c');
   set('clientSecret', text('ClientSecret'));
   set('signedAssertionFilePath', text('SignedAssertionFilePath'));
@@ -277,7 +270,7 @@ function x5c(sendX5c: boolean | undefined): { sendX5c?: boolean } {
 
 function credentialError(problem: string, solution: string, cause?: unknown): AuthConfigurationError {
   return AuthConfigurationError.create(
-    AuthErrorCode.InvalidClientCredential,
+    AuthErrorCode.InvalidClientCredentialOption,
     problem,
     [solution],
     cause === undefined ? undefined : { cause },

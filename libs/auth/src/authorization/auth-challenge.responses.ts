@@ -8,7 +8,7 @@ import {
 import { AuthErrorCode, type AuthErrorCodeValue } from '../errors/auth-error-codes.js';
 import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
-import { bearerChallenge } from './www-authenticate.js';
+import { bearerChallenge } from '../errors/www-authenticate.js';
 
 /** Sets one response header (the guard's `setHeader` hook, bound to the current request). @internal */
 export type HeaderSetter = (name: string, value: string) => void;

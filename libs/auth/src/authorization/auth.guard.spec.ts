@@ -16,7 +16,7 @@ import {
   verifyUserHasAnyAcceptedScope,
   type AuthPrincipal,
 } from 'nest-identity-web';
-import { API_CLIENT_ID, startLocalIdp, TENANTS, type LocalIdp } from '../../../../test/support/local-idp.js';
+import { API_CLIENT_ID, startLocalIdp, TENANTS, type LocalIdp } from '../testing/local-idp.js';
 import { hashAssertion } from '../request-context/caller.js';
 import { RequestContextStore } from '../request-context/request-context.js';
 

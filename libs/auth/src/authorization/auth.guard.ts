@@ -4,14 +4,14 @@ import { BEARER_AUTHENTICATOR, NORMALIZED_AUTH_OPTIONS } from '../auth.internal-
 import type { NormalizedAuthOptions } from '../auth-options.normalize.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { RequestContextStore } from '../request-context/request-context.js';
 import type { BearerAuthentication, BearerAuthenticator } from '../validation/bearer-authenticator.js';
 import { extractBearerToken } from '../validation/bearer-token.util.js';
 import { AuthChallengeResponses, type HeaderSetter } from './auth-challenge.responses.js';
 import { RequirementResolver, type ResolvedRequirements } from './requirement-resolver.js';
 import { hasAny } from './scope-verification.js';
-import { bearerChallenge } from './www-authenticate.js';
+import { bearerChallenge } from '../errors/www-authenticate.js';
 
 /**
  * The request fields the guard reads and writes: the `Authorization` header in, the validated

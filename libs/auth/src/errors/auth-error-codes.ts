@@ -6,7 +6,11 @@
  * - `NIW3xxx` incoming token validation,
  * - `NIW4xxx` token acquisition (on-behalf-of, client credentials, cache).
  *
- * Codes are never renumbered or reused; a retired code stays reserved.
+ * Codes are never reused; a retired code stays reserved. Every error that fails the application at
+ * bootstrap (an `AuthConfigurationError`) carries a `NIW1xxx` code: the validation and
+ * token-acquisition option errors that were numbered `NIW3101`–`NIW3105`, `NIW4012` and `NIW4013`
+ * moved to `NIW1004`–`NIW1011` under the same names (match on the name, e.g.
+ * `AuthErrorCode.InvalidClockSkew`); the old numbers are reserved.
  *
  * @example
  * ```ts
@@ -28,6 +32,29 @@ export const AuthErrorCode = {
   InvalidInstance: 'NIW1002',
   /** `tenantId` is missing or malformed. */
   InvalidTenantId: 'NIW1003',
+  /** `audience`/`audiences` contains an empty or malformed value (formerly NIW3101). */
+  InvalidAudienceOption: 'NIW1004',
+  /** `clockSkewSeconds` is not an integer between 0 and 3600 (formerly NIW3102). */
+  InvalidClockSkew: 'NIW1005',
+  /** `allowedTenants` contains an empty or malformed value, or is set for a single-tenant API (formerly NIW3103). */
+  InvalidAllowedTenants: 'NIW1006',
+  /** `strategy: 'passport-azure-ad'` is selected but the optional peer dependency is not installed (formerly NIW3104). */
+  PassportAzureAdUnavailable: 'NIW1007',
+  /**
+   * Another incoming-validation option (`strategy`, `validIssuers`, cache sizes, intervals) or a
+   * malformed numeric or boolean `AzureAd__*` setting is invalid (formerly NIW3105).
+   */
+  InvalidValidationOption: 'NIW1008',
+  /**
+   * The client credential configuration is invalid at bootstrap: several credentials, an unreadable
+   * PEM or credential file, no usable `ClientCredentials` entry. (A credential that fails later, when
+   * a token is requested, is `NIW4006`.)
+   */
+  InvalidClientCredentialOption: 'NIW1009',
+  /** Token-cache options are invalid (formerly NIW4012). */
+  InvalidTokenCacheOptions: 'NIW1010',
+  /** Token-acquisition options are invalid: `clientCapabilities`, `appHomeTenantId`, `tokenRequestTimeoutMs` (formerly NIW4013). */
+  InvalidTokenAcquisitionOption: 'NIW1011',
   // 1xxx configuration: add new codes above this line, numbered in order.
 
   // 2xxx authorization (scopes, app permissions, guard metadata).
@@ -81,17 +108,7 @@ export const AuthErrorCode = {
   IdentityProviderUnavailable: 'NIW3020',
   /** The identity provider answered with unusable metadata or JWKS (treated as unavailable, 503). */
   InvalidIdentityProviderMetadata: 'NIW3021',
-  // 31xx: configuration of incoming token validation (fails the application at bootstrap).
-  /** `audience`/`audiences` contains an empty or malformed value. */
-  InvalidAudienceOption: 'NIW3101',
-  /** `clockSkewSeconds` is not an integer between 0 and 3600. */
-  InvalidClockSkew: 'NIW3102',
-  /** `allowedTenants` contains an empty or malformed value, or is set for a single-tenant API. */
-  InvalidAllowedTenants: 'NIW3103',
-  /** `strategy: 'passport-azure-ad'` is selected but the optional peer dependency is not installed. */
-  PassportAzureAdUnavailable: 'NIW3104',
-  /** Another incoming-validation option (`strategy`, `validIssuers`, cache sizes, intervals) is invalid. */
-  InvalidValidationOption: 'NIW3105',
+  // NIW3101–NIW3105: reserved (moved to NIW1004–NIW1008).
 
   // 4xxx token acquisition (on-behalf-of, client credentials, credentials, cache).
   /** `getAccessTokenForUser` was called with no caller: no validated request in context and no `options.assertion`. */
@@ -104,7 +121,10 @@ export const AuthErrorCode = {
   MetaTenantNotAllowed: 'NIW4004',
   /** No client credential is configured, so no token can be requested. */
   NoClientCredential: 'NIW4005',
-  /** The client credential configuration is invalid (several credentials, unreadable PEM or file). */
+  /**
+   * The configured client credential failed when a token was requested: the certificate loader,
+   * the `clientAssertion` callback or the signed assertion file. (Bootstrap errors are `NIW1009`.)
+   */
   InvalidClientCredential: 'NIW4006',
   /** The identity provider requires user interaction (consent, MFA, Conditional Access): a claims challenge. */
   ClaimsChallenge: 'NIW4007',
@@ -116,10 +136,7 @@ export const AuthErrorCode = {
   InvalidScopes: 'NIW4010',
   /** A tenant given at call time is malformed. */
   InvalidTenant: 'NIW4011',
-  /** Token-cache options are invalid. */
-  InvalidTokenCacheOptions: 'NIW4012',
-  /** Token-acquisition options are invalid (`clientCapabilities`, `appHomeTenantId`, `tokenRequestTimeoutMs`). */
-  InvalidTokenAcquisitionOption: 'NIW4013',
+  // NIW4012, NIW4013: reserved (moved to NIW1010, NIW1011).
 } as const;
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import type { AuthPrincipal } from './auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { findCaller, hashAssertion } from './caller.js';
 import { RequestContextStore } from './request-context.js';
 

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { AuthPrincipal } from './auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { type AuthRequestContext, RequestContextStore } from './request-context.js';
 
 /**

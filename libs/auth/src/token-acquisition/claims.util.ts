@@ -1,4 +1,4 @@
-import { createPrincipal } from '../validation/entra-claims.util.js';
+import { createPrincipal } from '../principal/entra-claims.util.js';
 
 /**
  * Tenant and app-only flag from an assertion passed explicitly, by the same rules as a validated

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { Test, type TestingModule } from '@nestjs/testing';
 import { generate } from 'selfsigned';
 import { AuthErrorCode, AuthModule, type AuthModuleOptions, ITokenAcquisition } from 'nest-identity-web';
-import { claimsOf, entraError, FakeIdentityProvider } from '../../../../test/support/fake-identity-provider.js';
+import { claimsOf, entraError, FakeIdentityProvider } from '../testing/fake-identity-provider.js';
 
 const TID = '72f988bf-0000-4000-8000-000000000001';
 const SCOPE = 'api://todolist-service/.default';

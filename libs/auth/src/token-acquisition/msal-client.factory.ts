@@ -1,6 +1,6 @@
 import { ConfidentialClientApplication, type INetworkModule, LogLevel } from '@azure/msal-node';
 import type { Logger } from '@nestjs/common';
-import type { AuthorityMetadata } from './authority-metadata.provider.js';
+import type { AuthorityMetadata } from '../http/openid-metadata.provider.js';
 import type { MsalCredential } from './client-credential.provider.js';
 
 /** What {@link MsalClientFactory} reads from the settings. @internal */

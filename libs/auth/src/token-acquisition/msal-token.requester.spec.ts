@@ -8,8 +8,8 @@ import {
   IdentityProviderUnavailableError,
   ITokenAcquisition,
 } from 'nest-identity-web';
-import { entraError, FakeIdentityProvider, testJwt } from '../../../../test/support/fake-identity-provider.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import { entraError, FakeIdentityProvider, testJwt } from '../testing/fake-identity-provider.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { RequestContextStore } from '../request-context/request-context.js';
 
 const TID = '72f988bf-0000-4000-8000-000000000001';

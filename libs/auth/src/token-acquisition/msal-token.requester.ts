@@ -7,7 +7,10 @@ import {
   type TokenAcquisitionFlow,
 } from '../errors/token-acquisition.error.js';
 import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
-import type { AuthorityMetadata, AuthorityMetadataProvider } from './authority-metadata.provider.js';
+import type {
+  AuthorityMetadata,
+  OpenIdMetadataProvider as AuthorityMetadataProvider,
+} from '../http/openid-metadata.provider.js';
 import type { ClientCredentialProvider } from './client-credential.provider.js';
 import { type AttemptOutcome, withCredentialReload } from './credential-reload.policy.js';
 import type { MsalClientFactory } from './msal-client.factory.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AuthErrorCode, AuthModule, type AuthModuleOptions } from 'nest-identity-web';
-import { FakeIdentityProvider } from '../../../../test/support/fake-identity-provider.js';
+import { FakeIdentityProvider } from '../testing/fake-identity-provider.js';
 
 const TID = '72f988bf-0000-4000-8000-000000000001';
 
@@ -28,22 +28,22 @@ describe('token-acquisition options', () => {
   }
 
   describe('configuration', () => {
-    it('fails bootstrap with NIW4006 when two credentials are configured', async () => {
+    it('fails bootstrap with NIW1009 when two credentials are configured', async () => {
       await expect(setup({ clientAssertion: () => 'x' })).rejects.toMatchObject({
-        code: AuthErrorCode.InvalidClientCredential,
+        code: AuthErrorCode.InvalidClientCredentialOption,
       });
     });
 
-    it('fails bootstrap with NIW4006 on an unreadable certificate, without echoing it', async () => {
+    it('fails bootstrap with NIW1009 on an unreadable certificate, without echoing it', async () => {
       const error = (await setup({
         clientSecret: undefined,
         clientCertificate: { privateKeyPem: 'not-a-key-SECRETVALUE', certificatePem: 'x' },
       }).catch((e: unknown) => e)) as Error;
-      expect(error).toMatchObject({ code: AuthErrorCode.InvalidClientCredential });
+      expect(error).toMatchObject({ code: AuthErrorCode.InvalidClientCredentialOption });
       expect(error.message).not.toContain('SECRETVALUE');
     });
 
-    it('fails bootstrap with NIW4012 on invalid cache options', async () => {
+    it('fails bootstrap with NIW1010 on invalid cache options', async () => {
       await expect(setup({ tokenCache: { refreshAheadRatio: 2 } })).rejects.toMatchObject({
         code: AuthErrorCode.InvalidTokenCacheOptions,
       });

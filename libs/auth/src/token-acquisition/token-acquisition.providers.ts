@@ -1,16 +1,16 @@
 import { Logger, type Provider } from '@nestjs/common';
 import {
-  AUTHORITY_METADATA_PROVIDER,
   CLIENT_CREDENTIAL_PROVIDER,
   IDP_TRANSPORT,
   MSAL_CLIENT_FACTORY,
   MSAL_TOKEN_REQUESTER,
   TOKEN_ACQUISITION_SETTINGS,
+  OPENID_METADATA,
   TOKEN_CACHE,
 } from '../auth.internal-constants.js';
 import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
+import type { OpenIdMetadataProvider } from '../http/openid-metadata.provider.js';
 import { TokenCache } from '../token-cache/token-cache.js';
-import { AuthorityMetadataProvider } from './authority-metadata.provider.js';
 import { ClientCredentialProvider } from './client-credential.provider.js';
 import { MsalClientFactory } from './msal-client.factory.js';
 import { MsalTokenRequester } from './msal-token.requester.js';
@@ -50,12 +50,6 @@ export const tokenAcquisitionProviders: Provider[] = [
       new ClientCredentialProvider(settings.credential, settings.cache.now),
   },
   {
-    provide: AUTHORITY_METADATA_PROVIDER,
-    inject: [TOKEN_ACQUISITION_SETTINGS, IDP_TRANSPORT],
-    useFactory: (settings: TokenAcquisitionSettings, transport: IdentityProviderTransport) =>
-      new AuthorityMetadataProvider(settings.instance, transport, settings.timeoutMs, settings.cache.now),
-  },
-  {
     provide: MSAL_CLIENT_FACTORY,
     inject: [TOKEN_ACQUISITION_SETTINGS],
     useFactory: (settings: TokenAcquisitionSettings) => new MsalClientFactory(settings, new Logger(LOG_CONTEXT)),
@@ -65,14 +59,14 @@ export const tokenAcquisitionProviders: Provider[] = [
     inject: [
       TOKEN_ACQUISITION_SETTINGS,
       CLIENT_CREDENTIAL_PROVIDER,
-      AUTHORITY_METADATA_PROVIDER,
+      OPENID_METADATA,
       MSAL_CLIENT_FACTORY,
       IDP_TRANSPORT,
     ],
     useFactory: (
       settings: TokenAcquisitionSettings,
       credentials: ClientCredentialProvider,
-      metadata: AuthorityMetadataProvider,
+      metadata: OpenIdMetadataProvider,
       clients: MsalClientFactory,
       transport: IdentityProviderTransport,
     ) => new MsalTokenRequester(settings, credentials, metadata, clients, transport, new Logger(LOG_CONTEXT)),

@@ -6,10 +6,16 @@ import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { AuthConfigurationError } from '../errors/auth.error.js';
 import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { validateAudience } from './audience-validator.js';
 import type { BearerAuthentication, BearerAuthenticator } from './bearer-authenticator.js';
-import { createPrincipal, readRoles, readScopes, readTenantId, type JwtClaims } from './entra-claims.util.js';
+import {
+  createPrincipal,
+  readRoles,
+  readScopes,
+  readTenantId,
+  type JwtClaims,
+} from '../principal/entra-claims.util.js';
 import { validateIssuer } from './issuer-validator.js';
 
 /** The part of passport-azure-ad's `BearerStrategy` options we set. @internal */
@@ -108,7 +114,7 @@ export function checkPassportAzureAdClaims(claims: JwtClaims, options: Normalize
  * is chosen, and builds its `BearerStrategy` as a `@nestjs/passport` strategy registered under
  * {@link PASSPORT_AZURE_AD_STRATEGY_NAME}.
  *
- * @throws AuthConfigurationError NIW3104 when the package is not installed
+ * @throws AuthConfigurationError NIW1007 when the package is not installed
  * @internal
  */
 export async function createPassportAzureAdStrategy(options: NormalizedAuthOptions): Promise<PassportStrategyInstance> {

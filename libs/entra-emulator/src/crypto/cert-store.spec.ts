@@ -26,7 +26,8 @@ describe('certificate store', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // RSA key generation for the CA, the TLS leaf and the signing keys: seconds on a loaded machine.
+  }, 30_000);
 
   it('defaults to .cache/entra-emulator under the workspace root', () => {
     expect(defaultCertDir(join(process.cwd(), 'libs', 'entra-emulator', 'src'))).toBe(
