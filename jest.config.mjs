@@ -31,6 +31,9 @@ const common = {
 
 /** @type {import('jest').Config} */
 export default {
+  // A global option: jest ignores testTimeout inside a project. e2e suites start servers and the
+  // emulator, and a loaded machine makes RSA key generation slow.
+  testTimeout: 30000,
   globalSetup: '<rootDir>/test/global-setup.mjs',
   projects: [
     {
@@ -46,7 +49,6 @@ export default {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/apps/**/test/**/*.e2e-spec.ts'],
-      testTimeout: 30000,
     },
   ],
 };
