@@ -13,6 +13,7 @@ import { normalizeTokenAcquisitionOptions } from './token-acquisition/token-acqu
 import { TokenAcquisitionService } from './token-acquisition/token-acquisition.service.js';
 import { TokenAcquisitionStatistics } from './token-acquisition/token-acquisition-statistics.js';
 import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
+import { downstreamApiExports, downstreamApiProviders } from './downstream-api/downstream-api.providers.js';
 
 /**
  * The nest-identity-web module: validates incoming Microsoft Entra ID bearer tokens and acquires
@@ -56,8 +57,15 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
     TokenAcquisitionService,
     { provide: ITokenAcquisition, useExisting: TokenAcquisitionService },
     { provide: APP_FILTER, useClass: TokenAcquisitionExceptionFilter },
+    ...downstreamApiProviders(AUTH_MODULE_OPTIONS),
   ],
-  exports: [NORMALIZED_AUTH_OPTIONS, ...validationExports, ITokenAcquisition, TokenAcquisitionStatistics],
+  exports: [
+    NORMALIZED_AUTH_OPTIONS,
+    ...validationExports,
+    ITokenAcquisition,
+    TokenAcquisitionStatistics,
+    ...downstreamApiExports,
+  ],
 })
 export class AuthModule extends ConfigurableModuleClass implements NestModule, OnModuleDestroy {
   constructor(@Inject(IDP_TRANSPORT) private readonly idpTransport: IdentityProviderTransport) {

@@ -7,6 +7,8 @@ import { ClaimsChallengeError } from '../errors/claims-challenge.error.js';
 import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
 import { TokenAcquisitionError } from '../errors/token-acquisition.error.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
+import { DownstreamApiError } from '../errors/downstream-api.error.js';
+import { downstreamApiReplyFor } from '../downstream-api/downstream-api-error.reply.js';
 
 /** The HTTP answer to one library error. @internal */
 export interface AuthErrorReply {
@@ -39,6 +41,7 @@ const APP_ONLY_ASSERTION = 7000114;
  * | app-only caller on a route that acquires a user token (`NIW4002`, AADSTS7000114) | `403` + `Bearer error="insufficient_scope"` |
  * | any other refusal by the identity provider (`invalid_client`, `invalid_scope`…) | `502` with the code and AADSTS number, no description |
  * | configuration or programming errors (`NIW4001`, `4003`–`4006`, `4010`, `4011`) | `500` with the code; the full message is logged |
+ * | {@link DownstreamApiError} (`DownstreamApi`) | `502`, `504` for a timeout, `503` + `Retry-After` when the downstream API asked to retry later |
  *
  * Bodies are Nest-style JSON with the stable `code`; they never contain a token, a secret or text
  * the identity provider could have echoed from the request.
@@ -52,12 +55,12 @@ const APP_ONLY_ASSERTION = 7000114;
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
 @Injectable()
-@Catch(TokenAcquisitionError, IdentityProviderUnavailableError, TokenValidationError)
+@Catch(TokenAcquisitionError, IdentityProviderUnavailableError, TokenValidationError, DownstreamApiError)
 export class TokenAcquisitionExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('TokenAcquisition');
 
   override catch(
-    exception: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError,
+    exception: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError | DownstreamApiError,
     host: ArgumentsHost,
   ): void {
     if (host.getType() !== 'http') throw exception;
@@ -89,8 +92,9 @@ export class TokenAcquisitionExceptionFilter extends BaseExceptionFilter {
  * @internal
  */
 export function replyFor(
-  e: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError,
+  e: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError | DownstreamApiError,
 ): AuthErrorReply {
+  if (e instanceof DownstreamApiError) return downstreamApiReplyFor(e);
   if (e instanceof ClaimsChallengeError) {
     return {
       status: HttpStatus.UNAUTHORIZED,
