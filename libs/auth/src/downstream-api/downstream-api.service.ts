@@ -70,26 +70,26 @@ export class DefaultDownstreamApi extends DownstreamApi implements OnModuleDestr
     this.failures.flush();
   }
 
-  override callApiForUser(name: string, request: DownstreamApiRequest = {}): Promise<Response> {
+  override async callApiForUser(name: string, request: DownstreamApiRequest = {}): Promise<Response> {
     return this.send(this.prepare(name, 'user', request));
   }
 
-  override callApiForApp(name: string, request: DownstreamApiRequest = {}): Promise<Response> {
+  override async callApiForApp(name: string, request: DownstreamApiRequest = {}): Promise<Response> {
     return this.send(this.prepare(name, 'app', request));
   }
 
-  override callApi(name: string, request: DownstreamApiRequest = {}): Promise<Response> {
+  override async callApi(name: string, request: DownstreamApiRequest = {}): Promise<Response> {
     return this.send(this.prepare(name, this.api(name).requestAppToken ? 'app' : 'user', request));
   }
 
-  override requestForUser<T>(
+  override async requestForUser<T>(
     name: string,
     request: DownstreamApiRequest & { readonly responseType?: DownstreamApiResponseType } = {},
   ): Promise<T> {
     return this.typed<T>(this.prepare(name, 'user', request), request.responseType ?? 'json');
   }
 
-  override requestForApp<T>(
+  override async requestForApp<T>(
     name: string,
     request: DownstreamApiRequest & { readonly responseType?: DownstreamApiResponseType } = {},
   ): Promise<T> {
@@ -355,6 +355,8 @@ function networkReason(error: unknown): string | undefined {
   const cause = (error as { cause?: unknown } | null)?.cause;
   const code = (cause as { code?: unknown } | null)?.code;
   if (typeof code === 'string') return code;
+  const message = (cause as { message?: unknown } | null)?.message;
+  if (typeof message === 'string' && message) return message.replace(/\s+/g, ' ').slice(0, 100);
   const name = (error as { name?: unknown } | null)?.name;
   return typeof name === 'string' && name !== 'TypeError' ? name : undefined;
 }
