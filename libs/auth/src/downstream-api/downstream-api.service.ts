@@ -36,8 +36,8 @@ interface Call {
   readonly scopes: readonly string[] | undefined;
   readonly request: DownstreamApiRequest;
   readonly timeoutMs: number;
-  readonly timeout: AbortSignal;
-  readonly signal: AbortSignal;
+  /** Started with the first request (not before the token), so a slow identity provider is not counted as the API's. */
+  readonly deadline: { timeout?: AbortSignal; signal?: AbortSignal };
 }
 
 /** How long a downstream API whose 401s a fresh token did not cure gets no more fresh-token retries. */
@@ -157,7 +157,6 @@ export class DefaultDownstreamApi extends DownstreamApi implements OnModuleDestr
       scopes = api.userScopes.length ? api.userScopes : undefined;
     }
     const timeoutMs = request.timeoutMs ?? api.timeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
     return {
       api,
       mode,
@@ -169,8 +168,7 @@ export class DefaultDownstreamApi extends DownstreamApi implements OnModuleDestr
       scopes,
       request,
       timeoutMs,
-      timeout,
-      signal: request.signal ? AbortSignal.any([timeout, request.signal]) : timeout,
+      deadline: {},
     };
   }
 
@@ -228,8 +226,13 @@ export class DefaultDownstreamApi extends DownstreamApi implements OnModuleDestr
   /** One HTTP exchange, with a token got for this attempt. */
   private async attempt(call: Call, token: { claims?: string; forceRefresh?: boolean }): Promise<Response> {
     const headers = call.scopes ? { ...call.headers, authorization: await this.header(call, token) } : call.headers;
+    const { deadline, request } = call;
+    if (!deadline.signal) {
+      deadline.timeout = AbortSignal.timeout(call.timeoutMs);
+      deadline.signal = request.signal ? AbortSignal.any([deadline.timeout, request.signal]) : deadline.timeout;
+    }
     try {
-      return await fetch(call.url, { method: call.method, headers, body: call.body ?? null, signal: call.signal });
+      return await fetch(call.url, { method: call.method, headers, body: call.body ?? null, signal: deadline.signal });
     } catch (cause) {
       throw this.transportFailure(call, cause, 'is unreachable');
     }
@@ -308,7 +311,7 @@ export class DefaultDownstreamApi extends DownstreamApi implements OnModuleDestr
   private transportFailure(call: Call, cause: unknown, what: string): unknown {
     // The caller's own cancellation is theirs: rethrow its reason untouched.
     if (call.request.signal?.aborted) return call.request.signal.reason;
-    if (call.timeout.aborted) {
+    if (call.deadline.timeout?.aborted) {
       const error = DownstreamApiError.create(
         AuthErrorCode.DownstreamApiTimeout,
         `Downstream API '${call.api.name}' did not answer ${call.method} ${call.path} within ${call.timeoutMs} ms.`,
