@@ -50,12 +50,25 @@ export interface DownstreamApiOptions {
   allowHttp?: boolean;
 }
 
-/** HTTP methods `DownstreamApi` sends. */
+/**
+ * HTTP methods `DownstreamApi` sends.
+ *
+ * @example
+ * ```ts
+ * const method: DownstreamApiMethod = 'PATCH';
+ * ```
+ */
 export type DownstreamApiMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
 /**
  * A body `DownstreamApi` sends as is (no JSON serialisation). Streams are not accepted: a request
  * retried after a claims challenge must be sent twice.
+ *
+ * @example
+ * ```ts
+ * const csv: DownstreamApiRawBody = 'id,title\n1,Buy milk';
+ * await downstream.postForUser('Reports', csv, { headers: { 'content-type': 'text/csv' } });
+ * ```
  */
 export type DownstreamApiRawBody = string | Uint8Array | ArrayBuffer | URLSearchParams | Blob | FormData;
 
@@ -98,7 +111,14 @@ export interface DownstreamApiRequest {
   readonly appTokenOptions?: Omit<AppTokenOptions, 'claims' | 'forceRefresh'>;
 }
 
-/** What the typed helpers (`getForUser`, `postForApp`, …) read from a 2xx answer. */
+/**
+ * What the typed helpers (`getForUser`, `postForApp`, …) read from a 2xx answer.
+ *
+ * @example
+ * ```ts
+ * const bytes = await downstream.getForUser<ArrayBuffer>('Graph', { relativePath: 'me/photo/$value', responseType: 'arrayBuffer' });
+ * ```
+ */
 export type DownstreamApiResponseType = 'json' | 'text' | 'arrayBuffer';
 
 /**
