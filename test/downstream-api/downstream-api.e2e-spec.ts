@@ -2,7 +2,7 @@
 // real msal-node on-behalf-of and client credentials), todolist-service and the Graph stand-in as
 // real downstream APIs, and a loopback API that misbehaves on purpose (claims challenges, stalls,
 // 5xx, Retry-After, a token it stops trusting).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Body, Controller, Get, type INestApplication, Module, Param, Post, UseGuards } from '@nestjs/common';
@@ -14,6 +14,9 @@ import { AuthGuard, AuthModule, DownstreamApi, RequiredScopes } from 'nest-ident
 import { startStandIns, type RunningStandIns } from '../../apps/entra-emulator/src/stand-ins/index.js';
 import { AppModule as TodoListModule } from '../../apps/todolist-service/src/app.module.js';
 import { loadTodoListServiceConfig } from '../../apps/todolist-service/src/config/todolist-service.config.js';
+
+// A loaded CI machine: the e2e budget, whatever the runner's default.
+jest.setTimeout(30_000);
 
 const { myApi, todolistService, demoClient } = DEFAULT_IDS.apps;
 const { alice, bob } = DEFAULT_IDS.users;
