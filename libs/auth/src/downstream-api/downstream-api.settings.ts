@@ -51,7 +51,7 @@ function apiOptions(name: string, entry: Tree): DownstreamApiOptions {
     return found === undefined ? undefined : entry[found];
   };
   const options: DownstreamApiOptions = { baseUrl: scalar(field('BaseUrl')) ?? '' };
-  const scopes = list(field('Scopes'));
+  const scopes = list(name, field('Scopes'));
   if (scopes) options.scopes = scopes;
   const appScope = scalar(field('AppScope'));
   if (appScope) options.appScope = appScope;
@@ -79,12 +79,12 @@ function apiOptions(name: string, entry: Tree): DownstreamApiOptions {
   return options;
 }
 
-function list(value: unknown): string[] | undefined {
+function list(name: string, value: unknown): string[] | undefined {
   let items: unknown[] | undefined;
   if (Array.isArray(value)) items = value;
   else if (typeof value === 'string') {
     const s = value.trim();
-    items = s.startsWith('[') ? (JSON.parse(s) as unknown[]) : s.split(/[\s,;]+/);
+    items = s.startsWith('[') ? jsonArray(name, s) : s.split(/[\s,;]+/);
   } else if (value && typeof value === 'object') {
     // Indexed keys: Scopes__0, Scopes__1…
     items = Object.entries(value)
@@ -93,6 +93,23 @@ function list(value: unknown): string[] | undefined {
       .map(([, v]) => v as unknown);
   }
   return items?.map(scalar).filter((x): x is string => !!x);
+}
+
+function jsonArray(name: string, text: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed)) {
+    throw AuthConfigurationError.create(
+      AuthErrorCode.InvalidDownstreamApiOptions,
+      `DownstreamApis__${name}__Scopes starts with '[' but is not a JSON array.`,
+      [`Set DownstreamApis__${name}__Scopes to '["api://x/read"]' or to space-separated scopes.`],
+    );
+  }
+  return parsed as unknown[];
 }
 
 function record(value: unknown): Record<string, string> | undefined {

@@ -411,6 +411,11 @@ describe('downstream API configuration', () => {
       }).downstreamApis,
     ).toEqual({ Arm: { baseUrl: 'https://management.azure.com', scopes: ['x'] } });
     expect(() => loadAzureAdOptions({ DownstreamApis__A__TimeoutMs: '10s' })).toThrow(/NIW6101/);
+    expect(() => loadAzureAdOptions({ DownstreamApis__A__Scopes: '[api://x/read' })).toThrow(/NIW6101/);
+    expect(() => loadAzureAdOptions({ DownstreamApis__A__AllowHttp: 'maybe' })).toThrow(/NIW6101/);
+    expect(loadAzureAdOptions({ DownstreamApis__A__Scopes: '["api://x/read"]' }).downstreamApis).toEqual({
+      A: { baseUrl: '', scopes: ['api://x/read'] },
+    });
   });
 });
 
