@@ -20,6 +20,7 @@ import { TokenAcquisitionService } from './token-acquisition/token-acquisition.s
 import { tokenAcquisitionProviders } from './token-acquisition/token-acquisition.providers.js';
 import { TokenAcquisitionStatistics } from './token-acquisition/token-acquisition-statistics.js';
 import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
+import { downstreamApiExports, downstreamApiProviders } from './downstream-api/downstream-api.providers.js';
 
 /**
  * The nest-identity-web module: validates incoming Microsoft Entra ID bearer tokens and acquires
@@ -79,6 +80,7 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
     TokenAcquisitionService,
     { provide: ITokenAcquisition, useExisting: TokenAcquisitionService },
     { provide: APP_FILTER, useClass: AuthExceptionFilter },
+    ...downstreamApiProviders(AUTH_MODULE_OPTIONS),
   ],
   exports: [
     AUTH_MODULE_OPTIONS,
@@ -87,6 +89,7 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
     AuthGuard,
     ITokenAcquisition,
     TokenAcquisitionStatistics,
+    ...downstreamApiExports,
   ],
 })
 export class AuthModule extends ConfigurableModuleClass implements NestModule, OnModuleDestroy {

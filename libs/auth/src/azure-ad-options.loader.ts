@@ -9,6 +9,7 @@ import { configurationReader } from './configuration-key.util.js';
 import { AuthErrorCode } from './errors/auth-error-codes.js';
 import { AuthConfigurationError } from './errors/auth.error.js';
 import { checkCertificate } from './token-acquisition/token-acquisition-options.normalize.js';
+import { readDownstreamApiSettings } from './downstream-api/downstream-api.settings.js';
 
 /**
  * Where {@link loadAzureAdOptions} reads settings: `process.env`, a plain record, or anything with
@@ -42,6 +43,10 @@ export type AzureAdSettingsSource = Readonly<Record<string, string | undefined>>
  *   `SignedAssertionFilePath` (`SignedAssertionFileDiskPath`, default `AZURE_FEDERATED_TOKEN_FILE`).
  *   Entries with `Skip: true` or another type (Key Vault, certificate stores, managed identity) are
  *   skipped; if none is usable, loading fails.
+ *
+ * The `DownstreamApis` section is read too: `DownstreamApis__<Name>__BaseUrl`, `__Scopes`,
+ * `__AppScope`, `__RequestAppToken`, `__RelativePath`, `__TimeoutMs`, `__AllowHttp`,
+ * `__ExtraHeaderParameters__<Header>`, `__ExtraQueryParameters__<Name>` (see `DownstreamApi`).
  *
  * Extra CA certificates are not read here: set `NODE_EXTRA_CA_CERTS` for the process, or pass
  * `trustedCa` in code. Values are only read here; `AuthModule` validates them at bootstrap.
@@ -146,6 +151,7 @@ export function loadAzureAdOptions(
   }
   const described = clientCredentials(section, raw, lookup, sendX5c);
   if (described) Object.assign(options, described);
+  set('downstreamApis', readDownstreamApiSettings(source));
   return options;
 }
 

@@ -58,3 +58,16 @@ export {
   type TokenAcquisitionFlow,
 } from './errors/token-acquisition.error.js';
 export { ClaimsChallengeError } from './errors/claims-challenge.error.js';
+
+// --- downstream APIs ---
+export { DownstreamApi } from './downstream-api/downstream-api.js';
+export { AuthorizationHeaderProvider } from './downstream-api/authorization-header-provider.js';
+export type {
+  DownstreamApiMethod,
+  DownstreamApiOptions,
+  DownstreamApiRawBody,
+  DownstreamApiRequest,
+  DownstreamApiResponseType,
+  DownstreamApiTypedRequest,
+} from './downstream-api/downstream-api-options.interface.js';
+export { DownstreamApiError, type DownstreamApiErrorDetails } from './errors/downstream-api.error.js';

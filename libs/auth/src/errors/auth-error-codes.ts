@@ -4,7 +4,8 @@
  * - `NIW1xxx` configuration (fails the application at bootstrap),
  * - `NIW2xxx` authorization (scopes, app permissions),
  * - `NIW3xxx` incoming token validation,
- * - `NIW4xxx` token acquisition (on-behalf-of, client credentials, cache).
+ * - `NIW4xxx` token acquisition (on-behalf-of, client credentials, cache),
+ * - `NIW6xxx` downstream APIs (`DownstreamApi`, `AuthorizationHeaderProvider`).
  *
  * Codes are never reused; a retired code stays reserved. Every error that fails the application at
  * bootstrap (an `AuthConfigurationError`) carries a `NIW1xxx` code: the validation and
@@ -137,6 +138,24 @@ export const AuthErrorCode = {
   /** A tenant given at call time is malformed. */
   InvalidTenant: 'NIW4011',
   // NIW4012, NIW4013: reserved (moved to NIW1010, NIW1011).
+
+  // 6xxx downstream APIs (DownstreamApi, AuthorizationHeaderProvider).
+  /** No downstream API is configured under the name given to `DownstreamApi` (a programming error, 500). */
+  UnknownDownstreamApi: 'NIW6001',
+  /** The downstream API answered with a non-2xx status (502, or 503 + `Retry-After` when it asked to retry later). */
+  DownstreamApiRefused: 'NIW6002',
+  /** The downstream API did not answer (headers and body) within its timeout (504). */
+  DownstreamApiTimeout: 'NIW6003',
+  /** The downstream API could not be reached or broke off its answer: DNS, TCP, TLS, reset (502). */
+  DownstreamApiUnreachable: 'NIW6004',
+  /** The downstream API answered 2xx with a body that is not what was asked for (not JSON) (502). */
+  DownstreamApiInvalidResponse: 'NIW6005',
+  /** The downstream API still answered a claims challenge after one retry with its claims, on an app call (502). */
+  DownstreamApiClaimsChallenge: 'NIW6006',
+  /** A call's arguments are invalid: a relative path leaving the base URL, an unsupported body (500). */
+  InvalidDownstreamApiRequest: 'NIW6007',
+  /** A `downstreamApis` entry (`DownstreamApis__<Name>__*`) is invalid: base URL, scopes, timeout, headers. */
+  InvalidDownstreamApiOptions: 'NIW1012',
 } as const;
 
 /**

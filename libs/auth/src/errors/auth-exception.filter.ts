@@ -7,6 +7,8 @@ import { ClaimsChallengeError } from './claims-challenge.error.js';
 import { IdentityProviderUnavailableError } from './identity-provider-unavailable.error.js';
 import { TokenAcquisitionError } from './token-acquisition.error.js';
 import { TokenValidationError } from './token-validation.error.js';
+import { DownstreamApiError } from './downstream-api.error.js';
+import { downstreamApiReplyFor } from './downstream-api-error.reply.js';
 
 /** The HTTP answer to one library error. @internal */
 export interface AuthErrorReply {
@@ -40,6 +42,7 @@ const APP_ONLY_ASSERTION = 7000114;
  * | app-only caller on a route that acquires a user token (`NIW4002`, AADSTS7000114) | `403` + `Bearer error="insufficient_scope"` |
  * | any other refusal by the identity provider (`invalid_client`, `invalid_scope`…) | `502` with the code and AADSTS number, no description |
  * | configuration or programming errors (`NIW4001`, `4003`–`4006`, `4010`, `4011`) | `500` with the code; the full message is logged |
+ * | {@link DownstreamApiError} (`DownstreamApi`) | `502`, `504` for a timeout, `503` + `Retry-After` when the downstream API asked to retry later |
  *
  * Bodies are Nest-style JSON with the stable `code`; they never contain a token, a secret or text
  * the identity provider could have echoed from the request.
@@ -53,12 +56,12 @@ const APP_ONLY_ASSERTION = 7000114;
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
 @Injectable()
-@Catch(TokenAcquisitionError, IdentityProviderUnavailableError, TokenValidationError)
+@Catch(TokenAcquisitionError, IdentityProviderUnavailableError, TokenValidationError, DownstreamApiError)
 export class AuthExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('TokenAcquisition');
 
   override catch(
-    exception: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError,
+    exception: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError | DownstreamApiError,
     host: ArgumentsHost,
   ): void {
     if (host.getType() !== 'http') throw exception;
@@ -106,8 +109,9 @@ export type TokenAcquisitionExceptionFilter = AuthExceptionFilter;
  * @internal
  */
 export function replyFor(
-  e: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError,
+  e: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError | DownstreamApiError,
 ): AuthErrorReply {
+  if (e instanceof DownstreamApiError) return downstreamApiReplyFor(e);
   if (e instanceof ClaimsChallengeError) {
     return {
       status: HttpStatus.UNAUTHORIZED,
