@@ -2,7 +2,7 @@ import type { ResolvedApp, ResolvedUser } from '../directory/directory.js';
 import { Errors } from '../protocol/errors.js';
 import type { EmulatorState } from '../protocol/state.js';
 import { clientInfo } from '../protocol/tokens.js';
-import { parseClaims } from '../protocol/token-service.js';
+import { parseClaims } from '../protocol/claims-request.js';
 import { randomToken } from '../util/encoding.js';
 import { escapeHtml } from './http-util.js';
 
