@@ -9,7 +9,7 @@ import { EmulatorConfigurationError, registerCertificate, type ResolvedDirectory
 import type { ClientCertificate, IssueTokenOptions, SignInInput } from './emulator.types.js';
 import { createFetch, createNetworkClient, type EmulatorNetworkClient } from './network/trusting-client.js';
 import { EntraProtocolError, errorBody } from './protocol/errors.js';
-import { issuerFor, type EmulatorState } from './protocol/state.js';
+import { tokenIssuer, type EmulatorState } from './protocol/state.js';
 import type { TokenResponse, TokenService } from './protocol/token-service.js';
 import { randomToken } from './util/encoding.js';
 
@@ -111,7 +111,7 @@ export class EntraEmulator {
 
   /** Issuer of tokens of `tenant` (`https://127.0.0.1:PORT/<tid>/v2.0`, or `.../<tid>/` for v1). */
   issuer(tenant?: string, version: 1 | 2 = 2): string {
-    return issuerFor(this.baseUrl, this.tenantOf(tenant).id, version);
+    return tokenIssuer(this.state, this.tenantOf(tenant).id, version);
   }
 
   /** v2 OpenID configuration URL of `tenant` (passport-azure-ad `identityMetadata`). */
@@ -131,7 +131,7 @@ export class EntraEmulator {
     const tenant = this.tenantOf(options.tenant);
     const now = this.clock.now();
     const payload: JsonObject = {
-      iss: issuerFor(this.baseUrl, tenant.id, version),
+      iss: tokenIssuer(this.state, tenant.id, version),
       iat: now,
       nbf: now,
       exp: now + this.state.tokenLifetimeSeconds,
@@ -247,6 +247,7 @@ export class EntraEmulator {
     this.clock.reset();
     this.state.refreshTokens.clear();
     this.state.authCodes.clear();
+    this.state.pendingSignIns.clear();
     this.state.tokenLifetimeSeconds = this.initialLifetime;
   }
 

@@ -25,6 +25,17 @@ export interface EntraEmulatorOptions {
    * 408 and its connection is closed, so a stalled client never holds the emulator. Default 30000.
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Also advertise `grant_types_supported` and `code_challenge_methods_supported` in the discovery
+   * documents. Entra publishes neither, so a client that detects PKCE from metadata works against
+   * the emulator only with this on, and fails in production. Default false (serve what Entra serves).
+   */
+  readonly metadataExtensions?: boolean;
+  /**
+   * Issue v1 tokens (and the v1 discovery `issuer`) as `https://sts.windows.net/{tid}/`, exactly as
+   * Entra does, for validators that pin that issuer. Default false: `https://127.0.0.1:PORT/{tid}/`.
+   */
+  readonly stsV1Issuer?: boolean;
 }
 
 /**

@@ -44,6 +44,8 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
   const store = await loadCertStore(certDir);
   const state: EmulatorState = {
     baseUrl: '',
+    behaviour: { metadataExtensions: options.metadataExtensions === true, stsV1Issuer: options.stsV1Issuer === true },
+    pendingSignIns: new Map(),
     directory,
     keys: new SigningKeySet(store.signingKeys),
     clock: new EmulatorClock(),

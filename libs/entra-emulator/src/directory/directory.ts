@@ -90,6 +90,14 @@ export class ResolvedDirectory {
       }
       return m;
     };
+    for (const a of input.apps) {
+      for (const c of list(a.optionalClaims?.accessToken)) {
+        if (c !== 'idtyp' && c !== 'amr')
+          throw new EmulatorConfigurationError(
+            `EMU1016: app '${a.name}' asks for an unknown optional claim '${String(c)}' (use 'idtyp' or 'amr').`,
+          );
+      }
+    }
     this.apps = input.apps.map((a) => ({
       name: a.name,
       clientId: a.clientId.toLowerCase(),
@@ -111,6 +119,7 @@ export class ResolvedDirectory {
       delegatedPermissions: grants(a.delegatedPermissions, 'scopes', `app '${a.name}' delegatedPermissions`),
       consentGranted: a.consentGranted !== false,
       redirectUris: [...list(a.redirectUris)],
+      accessTokenOptionalClaims: new Set(list(a.optionalClaims?.accessToken)),
     }));
     const seenTenants = new Set<string>();
     this.tenants = input.tenants.map((t) => {

@@ -1,4 +1,5 @@
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
+import type { AccessTokenOptionalClaim } from './directory.types.js';
 
 /**
  * A certificate registered on an app registration for client assertions.
@@ -56,6 +57,8 @@ export interface ResolvedApp {
   readonly delegatedPermissions: ReadonlyMap<string, readonly string[]>;
   readonly consentGranted: boolean;
   readonly redirectUris: readonly string[];
+  /** Optional claims of the app's access tokens. */
+  readonly accessTokenOptionalClaims: ReadonlySet<AccessTokenOptionalClaim>;
 }
 
 /**

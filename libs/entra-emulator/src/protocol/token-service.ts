@@ -9,6 +9,7 @@ import { passwordGrant } from './grants/password.grant.js';
 import { refreshTokenGrant } from './grants/refresh-token.grant.js';
 import { userTokens } from './grants/user-tokens.js';
 import type { EmulatorState } from './state.js';
+import { v1Shape, type V1TokenResponse } from './v1-response.js';
 
 export type { TokenResponse } from './grants/grant.types.js';
 
@@ -23,7 +24,7 @@ export interface TokenRequestFacts {
 
 /** The answer to one token request: a response or a protocol error, with what the log may keep. @internal */
 export type TokenOutcome =
-  | { readonly response: TokenResponse; readonly facts: TokenRequestFacts }
+  | { readonly response: TokenResponse | V1TokenResponse; readonly facts: TokenRequestFacts }
   | { readonly error: EntraProtocolError; readonly facts: TokenRequestFacts };
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -55,9 +56,14 @@ export class TokenService {
     basic: BasicCredentials | undefined,
   ): TokenOutcome {
     const grantType = form.get('grant_type');
+    const endpointVersion = /\/oauth2\/token\/?$/i.test(new URL(tokenUrl).pathname) ? 1 : 2;
+    const resource = form.get('resource');
     let scope = form.get('scope');
     // v1 endpoint: resource=... instead of scope.
-    if (scope === undefined && form.get('resource')) scope = `${form.get('resource')!.replace(/\/$/, '')}/.default`;
+    if (scope === undefined && resource) scope = `${resource.replace(/\/$/, '')}/.default`;
+    // v1 returns a refresh token and an id token to every user grant without being asked.
+    if (endpointVersion === 1 && scope !== undefined && grantType !== 'client_credentials')
+      scope = `${scope} openid offline_access`;
     const clientId = (form.get('client_id') ?? basic?.id)?.toLowerCase();
     let facts: TokenRequestFacts = {
       ...(grantType !== undefined ? { grantType } : {}),
@@ -81,8 +87,21 @@ export class TokenService {
       if (method) facts = { ...facts, clientAuth: method };
       const auth = authenticateClient(this.state, app, form, basic, { tokenUrl, tenantSegment, tenant });
       const claims = parseClaims(form.get('claims'));
-      const result = grant({ state: this.state, tenant, tenantSegment, app, auth, form, scope, claims });
-      return { response: result.response, facts: result.oid ? { ...facts, oid: result.oid } : facts };
+      const req = {
+        state: this.state,
+        tenant,
+        tenantSegment,
+        app,
+        auth,
+        form,
+        scope,
+        claims,
+        endpointVersion,
+      } as const;
+      const result = grant(req);
+      const response =
+        endpointVersion === 1 ? v1Shape(result.response, resource, scope, this.state.clock.now()) : result.response;
+      return { response, facts: result.oid ? { ...facts, oid: result.oid } : facts };
     } catch (e) {
       if (e instanceof GrantRefusal) return { error: e.error, facts: { ...facts, oid: e.oid } };
       if (e instanceof EntraProtocolError) return { error: e, facts };

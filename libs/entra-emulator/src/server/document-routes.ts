@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { EmulatorRoute } from '../controls/request-log.js';
 import { Errors } from '../protocol/errors.js';
 import { instanceDiscovery, jwks, v1Metadata, v2Metadata } from '../protocol/metadata.js';
-import { issuerFor, type EmulatorState } from '../protocol/state.js';
+import { issuerFor, tokenIssuer, type EmulatorState } from '../protocol/state.js';
 import { sendJson } from './http-util.js';
 
 const MULTI = new Set(['common', 'organizations']);
@@ -59,14 +59,15 @@ export function serveDocument(state: EmulatorState, res: ServerResponse, method:
   const tenant = MULTI.has(t) ? undefined : dir.tenant(t);
   if (!MULTI.has(t) && !tenant && t !== 'common') throw Errors.tenantNotFound(segments[0] ?? '', 'invalid_tenant');
   if (route === 'metadata') {
-    if (rest === 'v2.0/.well-known/openid-configuration') {
-      const body = tenant ? v2Metadata(base, tenant.id, tenant.id) : v2Metadata(base, t, '{tenantid}');
-      sendJson(res, 200, body, cacheable);
-      return 200;
-    }
-    if (rest === '.well-known/openid-configuration') {
-      const body = tenant ? v1Metadata(base, tenant.id, tenant.id) : v1Metadata(base, t, '{tenantid}');
-      sendJson(res, 200, body, cacheable);
+    const version = rest === 'v2.0/.well-known/openid-configuration' ? 2 : 1;
+    if (version === 2 || rest === '.well-known/openid-configuration') {
+      const spec = {
+        base,
+        pathTenant: tenant ? tenant.id : t,
+        issuer: tenant ? tokenIssuer(state, tenant.id, version) : tokenIssuer(state, '{tenantid}', version),
+        extensions: state.behaviour.metadataExtensions,
+      };
+      sendJson(res, 200, version === 2 ? v2Metadata(spec) : v1Metadata(spec), cacheable);
       return 200;
     }
   }
@@ -83,8 +84,24 @@ export function serveDocument(state: EmulatorState, res: ServerResponse, method:
   }
   if (route === 'instance' && rest === 'discovery/instance') {
     const host = new URL(base).host;
-    sendJson(res, 200, instanceDiscovery(base, host, (tenant ?? dir.defaultTenant).id), cacheable);
+    sendJson(res, 200, instanceDiscovery(base, host, ...discoveryTarget(url, tenant?.id ?? t)), cacheable);
     return 200;
   }
   throw Errors.notFound(url.pathname);
+}
+
+/**
+ * The tenant and endpoint version of instance discovery: those of the `authorization_endpoint` query
+ * parameter (what msal sends), else the path's tenant and v2.
+ */
+function discoveryTarget(url: URL, fallback: string): [string, 1 | 2] {
+  const endpoint = url.searchParams.get('authorization_endpoint');
+  if (!endpoint) return [fallback, 2];
+  try {
+    const path = new URL(endpoint).pathname.toLowerCase();
+    const first = path.split('/').find(Boolean);
+    return [first && /^[a-z0-9.-]+$/.test(first) ? first : fallback, path.includes('/v2.0/') ? 2 : 1];
+  } catch {
+    return [fallback, 2];
+  }
 }

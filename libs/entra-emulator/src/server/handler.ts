@@ -13,6 +13,9 @@ import { basicCredentials, parseForm, readBody, sendJson, sendRaw } from './http
 
 export type { ControlRouteHandler } from './control-server.js';
 
+/** Sign-in page fields that are not authorize request parameters (never logged, never echoed). */
+const PAGE_FIELDS = new Set(['username', 'password', 'mfa', 'flowToken']);
+
 /** What a route did, for the request log. @internal */
 interface RouteResult {
   readonly status: number;
@@ -22,7 +25,8 @@ interface RouteResult {
 
 /** Classifies a path for faults and the request log. @internal */
 export function classify(path: string): EmulatorRoute {
-  const p = path.toLowerCase();
+  // Entra answers discovery with or without a trailing slash.
+  const p = path.toLowerCase().replace(/\/+$/, '');
   if (p.endsWith('/.well-known/openid-configuration')) return 'metadata';
   if (/\/discovery\/(v2\.0\/)?keys$/.test(p)) return 'jwks';
   if (/\/oauth2\/(v2\.0\/)?token$/.test(p)) return 'token';
@@ -174,7 +178,7 @@ export class EmulatorHandler {
       const body = await readBody(req);
       if (body.kind !== 'ok') throw Errors.malformedRequest('the request body is too large or was aborted.');
       submitted = new URLSearchParams(body.text);
-      params = new URLSearchParams([...submitted].filter(([k]) => k !== 'username' && k !== 'mfa'));
+      params = new URLSearchParams([...submitted].filter(([k]) => !PAGE_FIELDS.has(k)));
     } else if (method !== 'GET') {
       throw Errors.methodNotAllowed();
     }

@@ -36,6 +36,7 @@ export function authorizationCodeGrant(req: GrantRequest): GrantResult {
       amr: grant.amr,
       clientInfo: form.get('client_info') === '1',
       ...(grant.nonce ? { nonce: grant.nonce } : {}),
+      endpointVersion: req.endpointVersion,
     }),
   );
 }

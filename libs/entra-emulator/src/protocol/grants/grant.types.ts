@@ -36,6 +36,8 @@ export interface GrantRequest {
   /** `scope`, or the v1 `resource` turned into `<resource>/.default`. */
   readonly scope: string | undefined;
   readonly claims: ClaimsRequest;
+  /** 1 for `/oauth2/token`, 2 for `/oauth2/v2.0/token`. */
+  readonly endpointVersion: 1 | 2;
 }
 
 /** What a grant returns: the response and the user it was about (for the request log). @internal */

@@ -8,8 +8,8 @@ import {
 import type { ResolvedTenant } from '../../directory/directory.js';
 import { Errors } from '../errors.js';
 import { assertExposed, parseScopes } from '../scopes.js';
-import { issuerFor, type EmulatorState } from '../state.js';
-import type { TokenUser } from '../tokens.js';
+import { tokenIssuer, type EmulatorState } from '../state.js';
+import { amrFromAio, type TokenUser } from '../tokens.js';
 import { forUser, type GrantRequest, type GrantResult } from './grant.types.js';
 import { applyPolicies, consentedScopes, finishUserResponse, tokenUser } from './user-tokens.js';
 
@@ -40,7 +40,9 @@ export function onBehalfOfGrant(req: GrantRequest): GrantResult {
   const issue = () => {
     const tenant = req.tenant ?? tokenTenant;
     const dirUser = dir.userByOid(oid);
-    const amr = Array.isArray(p['amr']) ? p['amr'].filter((x): x is string => typeof x === 'string') : [];
+    const amr = Array.isArray(p['amr'])
+      ? p['amr'].filter((x): x is string => typeof x === 'string')
+      : amrFromAio(p['aio']);
     const parsed = parseScopes(scope, dir, tenant.name);
     if (!parsed.resource) throw Errors.invalidScope(scope);
     assertExposed(parsed);
@@ -60,6 +62,7 @@ export function onBehalfOfGrant(req: GrantRequest): GrantResult {
       scp,
       claims: req.claims,
       clientInfo: form.get('client_info') === '1',
+      endpointVersion: req.endpointVersion,
       session: { clientId: app.clientId, oid, tid: tokenTenant.id, amr, scope },
     });
   };
@@ -85,10 +88,7 @@ function verifyAssertion(state: EmulatorState, raw: string): { payload: JsonObje
   }
   const tid = typeof p['tid'] === 'string' ? p['tid'].toLowerCase() : '';
   const tenant = state.directory.tenant(tid);
-  if (
-    !tenant ||
-    (p['iss'] !== issuerFor(state.baseUrl, tenant.id, 2) && p['iss'] !== issuerFor(state.baseUrl, tenant.id, 1))
-  ) {
+  if (!tenant || (p['iss'] !== tokenIssuer(state, tenant.id, 2) && p['iss'] !== tokenIssuer(state, tenant.id, 1))) {
     throw Errors.assertionInvalid('The issuer is not valid.');
   }
   if (p['scp'] === undefined && p['roles'] === undefined && p['azp'] === undefined && p['appid'] === undefined) {

@@ -21,6 +21,7 @@ export function passwordGrant(req: GrantRequest): GrantResult {
     userTokens(req.state, req.app, req.auth, user, scope, req.claims, {
       amr: ['pwd'],
       clientInfo: form.get('client_info') === '1',
+      endpointVersion: req.endpointVersion,
     }),
   );
 }

@@ -20,6 +20,7 @@ export function refreshTokenGrant(req: GrantRequest): GrantResult {
     userTokens(state, app, req.auth, user, req.scope ?? grant.scope, req.claims, {
       amr: grant.amr,
       clientInfo: form.get('client_info') === '1',
+      endpointVersion: req.endpointVersion,
     }),
   );
 }

@@ -1,4 +1,4 @@
-import type { ResolvedApp, ResolvedTenant, ResolvedUser } from '../../directory/directory.js';
+import type { ResolvedApp, ResolvedDirectory, ResolvedTenant, ResolvedUser } from '../../directory/directory.js';
 import { randomToken } from '../../util/encoding.js';
 import type { ClaimsRequest } from '../claims-request.js';
 import { Errors } from '../errors.js';
@@ -61,11 +61,20 @@ export function tokenUser(u: ResolvedUser, amr: readonly string[], resource: Res
   };
 }
 
+/** Only OIDC scopes: Entra issues a Microsoft Graph token. @internal */
+export function withGraphFallback(parsed: ParsedScopes, dir: ResolvedDirectory, client: ResolvedApp): ParsedScopes {
+  if (parsed.resource) return parsed;
+  const graph = dir.app(GRAPH_APP_ID) ?? client;
+  return { ...parsed, resource: graph, resourceIdentifier: graph.identifiers[0] ?? graph.clientId, values: [] };
+}
+
 /** Options of {@link userTokens}. @internal */
 export interface UserTokenOptions {
   readonly amr: readonly string[];
   readonly clientInfo: boolean;
   readonly nonce?: string;
+  /** The token endpoint's version: 1 shapes the id token as v1 does. Default 2. */
+  readonly endpointVersion?: 1 | 2;
 }
 
 /** ROPC, authorization code and refresh token: a signed-in user asks for tokens. @internal */
@@ -80,13 +89,12 @@ export function userTokens(
 ): TokenResponse {
   const dir = state.directory;
   const tenant = dir.tenant(user.tenantId)!;
-  let parsed = parseScopes(scope, dir, tenant.name);
+  const requested = parseScopes(scope, dir, tenant.name);
+  const parsed = withGraphFallback(requested, dir, app);
   const amr = claims.mfa && !opts.amr.includes('mfa') ? [...opts.amr, 'mfa'] : [...opts.amr];
   let scp: string[];
-  if (!parsed.resource) {
-    // Only OIDC scopes: Entra issues a Microsoft Graph token.
-    const graph = dir.app(GRAPH_APP_ID) ?? app;
-    parsed = { ...parsed, resource: graph, resourceIdentifier: graph.identifiers[0] ?? graph.clientId, values: [] };
+  if (!requested.resource) {
+    const graph = parsed.resource!;
     scp = graph.scopes.some((s) => s === 'User.Read')
       ? ['User.Read', ...parsed.oidc.filter((s) => s !== 'offline_access')]
       : [...parsed.oidc];
@@ -106,6 +114,7 @@ export function userTokens(
     claims,
     clientInfo: opts.clientInfo,
     ...(opts.nonce ? { nonce: opts.nonce } : {}),
+    ...(opts.endpointVersion ? { endpointVersion: opts.endpointVersion } : {}),
     session: { clientId: app.clientId, oid: user.oid, tid: tenant.id, amr, scope },
   });
 }
@@ -121,6 +130,7 @@ export interface UserResponseSpec {
   readonly claims: ClaimsRequest;
   readonly clientInfo: boolean;
   readonly nonce?: string;
+  readonly endpointVersion?: 1 | 2;
   readonly session: UserSession;
 }
 
@@ -160,6 +170,7 @@ export function finishUserResponse(state: EmulatorState, spec: UserResponseSpec)
       client: app,
       user,
       ...(spec.nonce ? { nonce: spec.nonce } : {}),
+      ...(spec.endpointVersion ? { version: spec.endpointVersion } : {}),
     });
   }
   if (spec.clientInfo) res.client_info = clientInfo(user.oid, user.tid);
