@@ -200,7 +200,7 @@ describe('emulator robustness: malformed input, faults and controls', () => {
       90002,
       'invalid_tenant',
     );
-    expectEntraError(await call('GET', '/whatever/else'), 400, 90002);
+    expectEntraError(await call('GET', '/whatever/else'), 404, 90100);
     expectEntraError(await call('GET', `/${contoso.id}/nothing/here`), 404, 90100);
   });
 

@@ -44,6 +44,8 @@ export function serveDocument(state: EmulatorState, res: ServerResponse, method:
     });
     return 200;
   }
+  // An unknown path is a 404 whatever its first segment, as documented.
+  if (route === 'other') throw Errors.notFound(url.pathname);
   const t = p.tenantSegment!;
   if (route === 'logout') {
     if (!MULTI.has(t) && !dir.tenant(t)) throw Errors.tenantNotFound(segments[0] ?? '');

@@ -19,6 +19,8 @@ export async function applyFault(
   errorCtx: () => ErrorContext,
 ): Promise<number | undefined> {
   if (f.delayMs && f.delayMs > 0) await sleep(f.delayMs);
+  // The client left during the delay: nothing reaches it, and the log says so with status 0.
+  if (req.socket.destroyed) return 0;
   if (f.drop) {
     req.socket.destroy();
     return 0;
