@@ -203,6 +203,15 @@ describe('emulator fidelity to Entra ID', () => {
       }
     });
 
+    it('UserInfo refuses a missing or non-Graph token with 401 invalid_token', async () => {
+      const none = await emu.fetch(`${emu.baseUrl}/oidc/userinfo`);
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      const api = emu.signIn({ username: alice.upn, scopes: [myApi.scopeUri] }).access_token;
+      const wrong = await emu.fetch(`${emu.baseUrl}/oidc/userinfo`, { headers: { authorization: `Bearer ${api}` } });
+      expect(wrong.status).toBe(401);
+    });
+
     it('records a request whose client disconnects during an injected delay', async () => {
       emu.reset();
       emu.injectFault({ route: 'token', delayMs: 400, times: 1 });

@@ -82,6 +82,25 @@ describe('interop: openid-client 6', () => {
     expect(refreshed.access_token).toBeTruthy();
   });
 
+  it('UserInfo answers for a Graph token with the ID token subject', async () => {
+    const config = await discover(new URL(emu.issuer('contoso')));
+    const redirectUri = 'http://localhost:4000/cb';
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid profile email',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const { location } = await signInThroughPage(emu, url.href, { username: alice.upn, password: alice.password });
+    const tokens = await oidc.authorizationCodeGrant(config, location!, {
+      pkceCodeVerifier: verifier,
+      idTokenExpected: true,
+    });
+    const info = await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
+    expect(info).toMatchObject({ sub: tokens.claims()!.sub, name: alice.displayName, email: alice.upn });
+  });
+
   it("openid-client's ID token validation refuses a nonce it did not send", async () => {
     const config = await discover(new URL(emu.issuer('contoso')));
     const redirectUri = 'http://localhost:4000/cb';

@@ -4,6 +4,7 @@ import { Errors } from '../protocol/errors.js';
 import { instanceDiscovery, jwks, v1Metadata, v2Metadata } from '../protocol/metadata.js';
 import { issuerFor, tokenIssuer, type EmulatorState } from '../protocol/state.js';
 import { sendJson } from './http-util.js';
+import { isUserInfoPath, serveUserInfo } from './userinfo.js';
 
 const MULTI = new Set(['common', 'organizations']);
 
@@ -15,6 +16,8 @@ export interface RoutedPath {
   readonly segments: readonly string[];
   /** First segment, decoded and lowercased. */
   readonly tenantSegment: string | undefined;
+  /** The `Authorization` header (UserInfo reads a bearer token). */
+  readonly authorization?: string;
 }
 
 /**
@@ -43,6 +46,10 @@ export function serveDocument(state: EmulatorState, res: ServerResponse, method:
       see: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes',
     });
     return 200;
+  }
+  if (route === 'other' && isUserInfoPath(segments)) {
+    if (method !== 'GET') throw Errors.methodNotAllowed();
+    return serveUserInfo(state, res, p.authorization);
   }
   // An unknown path is a 404 whatever its first segment, as documented.
   if (route === 'other') throw Errors.notFound(url.pathname);

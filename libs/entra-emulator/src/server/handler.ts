@@ -108,7 +108,8 @@ export class EmulatorHandler {
       }
     }
 
-    const routed: RoutedPath = { url, route, segments, tenantSegment };
+    const authorization = req.headers.authorization;
+    const routed: RoutedPath = { url, route, segments, tenantSegment, ...(authorization ? { authorization } : {}) };
     try {
       record(await this.route(req, res, method, routed, correlationId));
     } catch (e) {
