@@ -109,7 +109,7 @@ export class EntraEmulator {
     return `${this.baseUrl}/${this.tenantOf(tenant).id}`;
   }
 
-  /** Issuer of tokens of `tenant` (`https://127.0.0.1:PORT/<tid>/v2.0`, or `.../<tid>/` for v1). */
+  /** Issuer of tokens of `tenant` (`https://127.0.0.1:PORT/<tid>/v2.0`; v1 `.../<tid>/`, or `https://sts.windows.net/<tid>/` with `stsV1Issuer`). */
   issuer(tenant?: string, version: 1 | 2 = 2): string {
     return tokenIssuer(this.state, this.tenantOf(tenant).id, version);
   }
