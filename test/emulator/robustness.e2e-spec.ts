@@ -478,6 +478,7 @@ describe('emulator robustness: malformed input, faults and controls', () => {
     expect(JSON.stringify(emu.requests())).not.toContain('in-query');
   });
 
+  // A correctness check, not a speed one: a loaded machine may take longer than jest's default 5 s.
   it('serves many concurrent connections', async () => {
     const body = form({
       grant_type: 'client_credentials',
@@ -509,7 +510,7 @@ describe('emulator robustness: malformed input, faults and controls', () => {
     } finally {
       fresh.destroy();
     }
-  });
+  }, 30_000);
 
   it('controls refuse bad input with a clear 400 and the emulator keeps serving', async () => {
     const clock = await call('POST', '/__emulator/clock', JSON.stringify({ advanceSeconds: 1e308 }));

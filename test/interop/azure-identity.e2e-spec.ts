@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
   ClientCertificateCredential,
   ClientSecretCredential,
@@ -14,6 +14,9 @@ const contoso = DEFAULT_IDS.tenants.contoso;
 function decode(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
+
+// Real clients over real TLS (and child processes): correctness checks that a loaded machine may slow down.
+jest.setTimeout(30_000);
 
 describe('interop: @azure/identity 4', () => {
   let emu: EntraEmulator;

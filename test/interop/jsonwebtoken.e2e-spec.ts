@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -12,6 +12,9 @@ type Verified = { ok: true; payload: jwt.JwtPayload } | { ok: false; name: strin
 const { myApi } = DEFAULT_IDS.apps;
 const { alice } = DEFAULT_IDS.users;
 const contoso = DEFAULT_IDS.tenants.contoso;
+
+// Real clients over real TLS (and child processes): correctness checks that a loaded machine may slow down.
+jest.setTimeout(30_000);
 
 describe('interop: jsonwebtoken 9 + jwks-rsa 4', () => {
   let emu: EntraEmulator;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
 import { ConfidentialClientApplication, PublicClientApplication } from '@azure/msal-node';
 import { DEFAULT_IDS, startEntraEmulator, type EntraEmulator } from '@nest-identity-web/entra-emulator';
@@ -16,6 +16,9 @@ function pkce(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
+
+// Real clients over real TLS (and child processes): correctness checks that a loaded machine may slow down.
+jest.setTimeout(30_000);
 
 describe('interop: msal-node 7', () => {
   let emu: EntraEmulator;

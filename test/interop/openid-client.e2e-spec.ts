@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import * as oidc from 'openid-client';
 import { DEFAULT_IDS, startEntraEmulator, type EntraEmulator } from '@nest-identity-web/entra-emulator';
 import { signInThroughPage } from './sign-in-page.js';
@@ -6,6 +6,9 @@ import { signInThroughPage } from './sign-in-page.js';
 const { myApi, demoClient } = DEFAULT_IDS.apps;
 const { alice } = DEFAULT_IDS.users;
 const contoso = DEFAULT_IDS.tenants.contoso;
+
+// Real clients over real TLS (and child processes): correctness checks that a loaded machine may slow down.
+jest.setTimeout(30_000);
 
 describe('interop: openid-client 6', () => {
   let emu: EntraEmulator;
