@@ -148,6 +148,8 @@ export function authorize(
   const verdict = signInPolicy(ctx, user, ['pwd']);
   if (verdict === 'mfa') {
     const token = randomToken(32);
+    // Abandoned MFA pages must not pile up: drop the expired ones whenever a new one starts.
+    for (const [k, v] of state.pendingSignIns) if (v.expiresAt <= state.clock.now()) state.pendingSignIns.delete(k);
     state.pendingSignIns.set(token, {
       oid: user.oid,
       params: params.toString(),
