@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { defaultCertDir, loadCertStore } from './cert-store.js';
 
 describe('certificate store', () => {
+  // Generating the CA, the leaf and the RSA signing keys takes seconds on a loaded machine.
   it('creates the material once, even when several starts race, and reuses it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emu-certs-'));
     try {
