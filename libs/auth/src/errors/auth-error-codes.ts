@@ -28,6 +28,8 @@ export const AuthErrorCode = {
   InvalidInstance: 'NIW1002',
   /** `tenantId` is missing or malformed. */
   InvalidTenantId: 'NIW1003',
+  /** A trusted CA file (`AzureAd__TrustedCaPath`) cannot be read or holds no PEM certificate. */
+  InvalidTrustedCa: 'NIW1004',
   // 1xxx configuration: add new codes above this line, numbered in order.
 
   // 2xxx authorization (scopes, app permissions, guard metadata).
