@@ -35,7 +35,7 @@ export interface EntraEmulatorOptions {
   readonly tokenLifetimeSeconds?: number;
   /** Serve the `/__emulator/*` control routes. Default false. */
   readonly httpControls?: boolean;
-  /** Where the CA, the TLS leaf and the signing keys are cached. Default `<repo root>/.cache/entra-emulator`. */
+  /** Where the CA, the TLS leaf and the signing keys are cached. Default `$ENTRA_EMULATOR_CERT_DIR`, else a per-user cache folder. */
   readonly certDir?: string;
   /**
    * How long a client may take to send a whole request (headers and body). A slower one gets a JSON
