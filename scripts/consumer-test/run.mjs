@@ -22,7 +22,8 @@ const started = Date.now();
 function run(name, command, args, options = {}) {
   const t = Date.now();
   console.log(`\n--- ${name}`);
-  const r = spawnSync(command, args, { stdio: 'inherit', ...options });
+  // A hung step (e.g. jest kept alive by an open handle after a failure) must not hang CI.
+  const r = spawnSync(command, args, { stdio: 'inherit', timeout: 15 * 60_000, killSignal: 'SIGKILL', ...options });
   if (r.status !== 0) {
     console.error(`--- ${name} FAILED (exit ${r.status ?? r.signal})${keep ? `; kept ${work}` : ''}`);
     if (!keep) rmSync(work, { recursive: true, force: true });
@@ -156,6 +157,8 @@ const jestConfig = `/** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+  // The emulator creates its CA and keys on first use: a few seconds on a busy machine.
+  testTimeout: 30000,
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\\\.ts$': [

@@ -32,7 +32,7 @@ function appModule(settings: Record<string, string | undefined>, downstream: () 
     async todos() {
       const token = await this.tokens.getAccessTokenForUser(['api://todolist-service/access_as_user']);
       const res = await fetch(`${downstream()}/todos`, { headers: { authorization: `Bearer ${token}` } });
-      return (await res.json());
+      return await res.json();
     }
   }
   @Module({ imports: [AuthModule.forRoot(loadAzureAdOptions(settings))], controllers: [ApiController] })
