@@ -78,7 +78,8 @@ export interface TestAuthority {
  * import { startTestAuthority } from '@nest-identity-web/entra-emulator/testing';
  *
  * const authority = await startTestAuthority();
- * Object.assign(process.env, authority.settings); // before AppModule reads process.env
+ * Object.assign(process.env, authority.settings);
+ * const { AppModule } = await import('../src/app.module.js'); // loaded after the settings are in process.env
  * const app = (await Test.createTestingModule({ imports: [AppModule] }).compile()).createNestApplication();
  * await app.init();
  * await request(app.getHttpServer()).get('/me').auth(authority.userToken(), { type: 'bearer' }).expect(200);
