@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { CERT_DIR_ENV, defaultCertDir, loadCertStore, userCertDir, type CertDirEnvironment } from './cert-store.js';
 
 describe('certificate store', () => {
+  // Both starts may generate a CA, a leaf and three signing keys (RSA 2048): seconds on a busy machine.
   it('creates the material once, even when several starts race, and reuses it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emu-certs-'));
     try {
@@ -26,7 +27,7 @@ describe('certificate store', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 
   describe('default folder', () => {
     const env = (over: Partial<CertDirEnvironment> = {}): CertDirEnvironment => ({
