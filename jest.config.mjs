@@ -2,6 +2,12 @@
 // require() ESM on Node 20): `node --experimental-vm-modules` + @swc/jest, which keeps legacy
 // decorators and emits decorator metadata so Nest DI works. swc does not type-check; `npm run
 // typecheck` (tsc --noEmit) is part of `npm test`.
+import { join } from 'node:path';
+
+// The emulator keeps its CA and keys in a per-user cache by default; this repository's suites pin its
+// own git-ignored .cache/ instead (jest workers inherit the variable).
+process.env.ENTRA_EMULATOR_CERT_DIR ??= join(import.meta.dirname, '.cache', 'entra-emulator');
+
 const swc = [
   '@swc/jest',
   {
@@ -23,6 +29,7 @@ const common = {
   moduleNameMapper: {
     '^nest-identity-web$': '<rootDir>/libs/auth/src/index.ts',
     '^@nest-identity-web/entra-emulator$': '<rootDir>/libs/entra-emulator/src/index.ts',
+    '^@nest-identity-web/entra-emulator/testing$': '<rootDir>/libs/entra-emulator/src/testing.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

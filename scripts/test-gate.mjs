@@ -28,6 +28,7 @@ step('public API (JSDoc with @example, no any)', process.execPath, [
   'scripts/check-public-api.mjs',
   'libs/auth/src/index.ts',
   'libs/entra-emulator/src/index.ts',
+  'libs/entra-emulator/src/testing.ts',
 ]);
 
 console.log('\n=== Redis');

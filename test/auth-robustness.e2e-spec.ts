@@ -111,7 +111,16 @@ describe.each<Platform>(['express', 'fastify'])('hostile input at a guarded rout
 
     it('a 100 KB token never reaches a 500 (the HTTP server refuses the header, or 401)', async () => {
       const huge = `${b64(rs256)}.${b64({ ...payload, pad: 'x'.repeat(75_000) })}.c2ln`;
-      const res = await send(app, `Bearer ${huge}`);
+      // The server answers 431 and closes the connection. From Node 24 on, the client may still be
+      // sending the header then and report ECONNRESET (or EPIPE) instead of the status: a refusal too.
+      const res = await send(app, `Bearer ${huge}`).then(
+        (r) => ({ status: r.status, text: r.text }),
+        (e: unknown) => {
+          const code = (e as { code?: unknown }).code;
+          if (code === 'ECONNRESET' || code === 'EPIPE') return { status: 431, text: '' };
+          throw e;
+        },
+      );
       expect([401, 431]).toContain(res.status);
       expect(res.text).not.toContain(MARKER);
     });

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
@@ -48,8 +49,9 @@ export type AzureAdSettingsSource = Readonly<Record<string, string | undefined>>
  * `__AppScope`, `__RequestAppToken`, `__RelativePath`, `__TimeoutMs`, `__AllowHttp`,
  * `__ExtraHeaderParameters__<Header>`, `__ExtraQueryParameters__<Name>` (see `DownstreamApi`).
  *
- * Extra CA certificates are not read here: set `NODE_EXTRA_CA_CERTS` for the process, or pass
- * `trustedCa` in code. Values are only read here; `AuthModule` validates them at bootstrap.
+ * `TrustedCaPath` names a PEM file (one or more certificates, e.g. a local emulator's CA) read now
+ * into `trustedCa`; a JSON array or indexed keys (`TrustedCaPath__0`) name several files. Other
+ * values are only read here; `AuthModule` validates them at bootstrap.
  *
  * @example
  * ```ts
@@ -61,7 +63,8 @@ export type AzureAdSettingsSource = Readonly<Record<string, string | undefined>>
  * // or
  * AuthModule.forRoot(loadAzureAdOptions(process.env));
  * ```
- * @throws AuthConfigurationError when a numeric or boolean setting is malformed (NIW1008), or a
+ * @throws AuthConfigurationError when a numeric or boolean setting is malformed (NIW1008), a
+ *   `TrustedCaPath` file cannot be read or holds no PEM certificate (NIW1013), or a
  *   credential file cannot be read or no `ClientCredentials` entry is usable (NIW1009)
  * @see https://learn.microsoft.com/entra/identity-platform/scenario-protected-web-api-app-configuration
  * @see https://learn.microsoft.com/entra/msal/dotnet/microsoft-identity-web/credential-descriptions
@@ -129,6 +132,13 @@ export function loadAzureAdOptions(
   set('allowWebApiToBeAuthorizedByACL', bool('AllowWebApiToBeAuthorizedByACL'));
   set('appHomeTenantId', text('AppHomeTenantId'));
   set('clientCapabilities', list('ClientCapabilities'));
+  const caPath = text('TrustedCaPath');
+  const caPaths = caPath && !caPath.startsWith('[') ? [caPath] : list('TrustedCaPath');
+  if (caPaths?.length)
+    set(
+      'trustedCa',
+      caPaths.flatMap((p) => trustedCaFile(p, `${section}__TrustedCaPath`)),
+    );
 
   // Credentials. Several configured at once are reported by AuthModule at bootstrap (NIW1009).
   const sendX5c = bool('SendX5C') ?? bool('ClientCertificate__SendX5c');
@@ -268,6 +278,31 @@ function readOrFail(path: string, what: string): string {
   } catch (cause) {
     throw credentialError(`The ${what} file '${path}' cannot be read.`, 'Check the path and file permissions.', cause);
   }
+}
+
+/** The certificates of a PEM file, each parsed now so a wrong file fails at startup (NIW1013). */
+function trustedCaFile(path: string, key: string): string[] {
+  const fail = (problem: string, cause?: unknown) =>
+    AuthConfigurationError.create(
+      AuthErrorCode.InvalidTrustedCa,
+      problem,
+      [`Point ${key} at a PEM file holding the CA certificate(s) to trust, readable by this process.`],
+      cause === undefined ? undefined : { cause },
+    );
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw fail(`The trusted CA file '${path}' (${key}) cannot be read.`, cause);
+  }
+  const certs = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  try {
+    for (const cert of certs) new X509Certificate(cert);
+  } catch (cause) {
+    throw fail(`The trusted CA file '${path}' (${key}) holds a certificate that cannot be parsed.`, cause);
+  }
+  if (!certs.length) throw fail(`The trusted CA file '${path}' (${key}) holds no PEM certificate.`);
+  return certs;
 }
 
 function x5c(sendX5c: boolean | undefined): { sendX5c?: boolean } {

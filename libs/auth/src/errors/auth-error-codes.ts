@@ -56,6 +56,8 @@ export const AuthErrorCode = {
   InvalidTokenCacheOptions: 'NIW1010',
   /** Token-acquisition options are invalid: `clientCapabilities`, `appHomeTenantId`, `tokenRequestTimeoutMs` (formerly NIW4013). */
   InvalidTokenAcquisitionOption: 'NIW1011',
+  /** A trusted CA file (`AzureAd__TrustedCaPath`) cannot be read or holds no PEM certificate. */
+  InvalidTrustedCa: 'NIW1013',
   // 1xxx configuration: add new codes above this line, numbered in order.
 
   // 2xxx authorization (scopes, app permissions, guard metadata).

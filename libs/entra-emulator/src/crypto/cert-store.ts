@@ -1,7 +1,17 @@
 import { X509Certificate } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { generate } from 'selfsigned';
 
 /**
@@ -40,27 +50,72 @@ const SPARE_SIGNING_KEYS = 3;
 const DAY_MS = 86_400_000;
 
 /**
- * The default certificate folder: `<repo root>/.cache/entra-emulator`, where the repo root is the
- * nearest ancestor of the working directory whose package.json declares workspaces (else the nearest
- * with a package.json, else the system temp folder).
+ * Environment variable that pins the certificate folder (CLI `--cert-dir` and the `certDir` option
+ * win over it).
  * @internal
  */
-export function defaultCertDir(from = process.cwd()): string {
-  let nearest: string | undefined;
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      nearest ??= dir;
-      try {
-        const json = JSON.parse(readFileSync(pkg, 'utf8')) as { workspaces?: unknown };
-        if (json.workspaces) return join(dir, '.cache', 'entra-emulator');
-      } catch {
-        // an unreadable package.json does not end the search
-      }
-    }
-    if (dirname(dir) === dir) break;
+export const CERT_DIR_ENV = 'ENTRA_EMULATOR_CERT_DIR';
+
+/** Where {@link defaultCertDir} looks: injectable for tests. @internal */
+export interface CertDirEnvironment {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly platform: NodeJS.Platform;
+  readonly home: string;
+  readonly tmp: string;
+  readonly uid: number | undefined;
+}
+
+function currentEnvironment(): CertDirEnvironment {
+  let home = '';
+  try {
+    home = homedir();
+  } catch {
+    // no home directory (some containers): the temp folder is used
   }
-  return nearest ? join(nearest, '.cache', 'entra-emulator') : join(tmpdir(), 'entra-emulator');
+  return { env: process.env, platform: process.platform, home, tmp: tmpdir(), uid: process.getuid?.() };
+}
+
+/**
+ * The per-user cache folder of the emulator, never inside a project: `$ENTRA_EMULATOR_CERT_DIR`
+ * when set, else `$XDG_CACHE_HOME` or `~/.cache` (Linux), `~/Library/Caches` (macOS) or
+ * `%LOCALAPPDATA%` (Windows), followed by `nest-identity-web/entra-emulator`; without a home
+ * folder, `<temp>/nest-identity-web-entra-emulator-<uid>`.
+ * @internal
+ */
+export function userCertDir(e: CertDirEnvironment = currentEnvironment()): string {
+  const pinned = e.env[CERT_DIR_ENV]?.trim();
+  if (pinned) return resolve(pinned);
+  const sub = join('nest-identity-web', 'entra-emulator');
+  if (e.platform === 'win32' && e.env['LOCALAPPDATA']) return join(e.env['LOCALAPPDATA'], sub);
+  if (e.home) {
+    if (e.platform === 'darwin') return join(e.home, 'Library', 'Caches', sub);
+    const xdg = e.env['XDG_CACHE_HOME']?.trim();
+    // XDG: a relative XDG_CACHE_HOME is invalid and must be ignored.
+    return join(xdg && xdg.startsWith('/') ? xdg : join(e.home, '.cache'), sub);
+  }
+  return tempCertDir(e);
+}
+
+function tempCertDir(e: CertDirEnvironment): string {
+  return join(e.tmp, `nest-identity-web-entra-emulator-${e.uid ?? 'user'}`);
+}
+
+/**
+ * The certificate folder used when none is given: {@link userCertDir}, or the temp folder when that
+ * cannot be created or written (a read-only home). Creates the folder.
+ * @internal
+ */
+export function defaultCertDir(e: CertDirEnvironment = currentEnvironment()): string {
+  const dir = userCertDir(e);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+    return dir;
+  } catch (cause) {
+    // A pinned folder that cannot be used is an error, not a silent fallback.
+    if (e.env[CERT_DIR_ENV]?.trim()) throw cause;
+    return tempCertDir(e);
+  }
 }
 
 function tmpName(file: string): string {
