@@ -18,7 +18,7 @@ import { TokenValidationError } from '../errors/token-validation.error.js';
 import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
 import { RequestContextStore } from '../request-context/request-context.js';
 import type { BearerAuthenticator } from '../validation/bearer-authenticator.js';
-import { extractBearerToken } from '../validation/bearer-token.util.js';
+import { extractBearerToken, malformedCredentialError } from '../validation/bearer-token.util.js';
 import {
   IS_PUBLIC_KEY,
   REQUIRED_APP_PERMISSIONS_KEY,
@@ -121,10 +121,7 @@ export class AuthGuard implements CanActivate {
       );
     }
     if (token === null) {
-      throw this.invalidToken(
-        context,
-        TokenValidationError.create(AuthErrorCode.MalformedToken, 'The token is malformed.'),
-      );
+      throw this.invalidToken(context, malformedCredentialError(request));
     }
     let principal: AuthPrincipal;
     try {
@@ -274,7 +271,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private invalidToken(context: ExecutionContext, error: TokenValidationError): UnauthorizedException {
-    this.logger.debug(`${error.code}: ${error.message}`);
+    this.logger.debug(error.message); // already "NIW3xxx: …"
     return this.unauthorized(
       context,
       error.code,

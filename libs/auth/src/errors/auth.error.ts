@@ -13,7 +13,8 @@ import type { AuthErrorCodeValue } from './auth-error-codes.js';
  *
  * app.useGlobalFilters({
  *   catch(e: unknown) {
- *     if (e instanceof AuthError) logger.error(`${e.code}: ${e.message}`);
+ *     // The message already starts with the code: "NIW3011: The token is expired. …"
+ *     if (e instanceof AuthError) logger.error(e.message);
  *   },
  * });
  * ```

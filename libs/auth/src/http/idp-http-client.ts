@@ -25,7 +25,7 @@ export class IdpUnreachableError extends Error {
 
 /**
  * The one HTTP client the library uses for the identity provider (metadata, JWKS and, through an
- * msal `INetworkModule` adapter, the token endpoint). Keep-alive, timeouts on every request, and
+ * msal `INetworkModule` adapter, the token endpoint). Keep-alive, a deadline on every whole request, and
  * optional extra trusted CA certificates (for the local emulator or a TLS-inspecting proxy)
  * without touching process-wide settings.
  * @internal
@@ -42,12 +42,28 @@ export class IdpHttpClient implements IdentityProviderTransport {
     });
   }
 
-  /** Sends one request and reads the whole body. Rejects only with {@link IdpUnreachableError}. */
+  /**
+   * Sends one request and reads the whole body. The timeout bounds the whole exchange (connect,
+   * TLS, headers and body), not the silence between two packets: a server that drips its answer
+   * byte by byte is cut off like one that never answers. Rejects only with {@link IdpUnreachableError}.
+   */
   request(url: string, init: IdentityProviderRequest = {}): Promise<IdentityProviderResponse> {
     const target = new URL(url);
     const timeoutMs = init.timeoutMs ?? this.options.timeoutMs ?? 10_000;
     const transport = target.protocol === 'http:' ? http : https;
     return new Promise<IdentityProviderResponse>((resolve, reject) => {
+      let settled = false;
+      const deadline = setTimeout(() => {
+        settle(new IdpUnreachableError(url, `timed out after ${timeoutMs} ms`));
+        req.destroy();
+      }, timeoutMs);
+      const settle = (error: IdpUnreachableError | undefined, response?: IdentityProviderResponse) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        if (error) reject(error);
+        else resolve(response!);
+      };
       const req = transport.request(
         target,
         {
@@ -58,19 +74,23 @@ export class IdpHttpClient implements IdentityProviderTransport {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (cause) => reject(new IdpUnreachableError(url, 'response aborted', { cause })));
+          res.on('error', (cause) => settle(new IdpUnreachableError(url, 'response aborted', { cause })));
+          res.on('aborted', () => settle(new IdpUnreachableError(url, 'response aborted')));
           res.on('end', () => {
             const headers: Record<string, string> = {};
             for (const [k, v] of Object.entries(res.headers)) {
               if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
             }
-            resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+            settle(undefined, {
+              status: res.statusCode ?? 0,
+              headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            });
           });
         },
       );
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
       req.on('error', (cause: NodeJS.ErrnoException) =>
-        reject(new IdpUnreachableError(url, describeNetworkError(cause), { cause })),
+        settle(new IdpUnreachableError(url, describeNetworkError(cause), { cause })),
       );
       if (init.body !== undefined) req.write(init.body);
       req.end();

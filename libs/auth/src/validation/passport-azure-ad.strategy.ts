@@ -9,7 +9,7 @@ import { TokenValidationError } from '../errors/token-validation.error.js';
 import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
 import { validateAudience } from './audience-validator.js';
 import type { BearerAuthenticator } from './bearer-authenticator.js';
-import { createPrincipal, readRoles, readScopes, readTenantId, type JwtClaims } from './entra-claims.util.js';
+import { createPrincipal, readRoles, readScopes, tenantIdOf, type JwtClaims } from './entra-claims.util.js';
 import { validateIssuer } from './issuer-validator.js';
 
 /** The part of passport-azure-ad's `BearerStrategy` options we set. @internal */
@@ -66,7 +66,7 @@ export function bearerStrategyOptions(options: NormalizedAuthOptions): BearerStr
 
 /**
  * What passport-azure-ad does not check, applied to the claims it accepted: `ver` and the audience
- * by version, `tid`, the issuer template for multi-tenant APIs, the tenant allow-list, and the
+ * by version, `tid` (required on v2.0 tokens, as the `entra` strategy does), the issuer template for multi-tenant APIs, the tenant allow-list, and the
  * "neither `scp` nor `roles`" gate. Roles are kept on the principal (passport-azure-ad ignores them).
  *
  * @throws TokenValidationError when a rule fails
@@ -75,7 +75,7 @@ export function bearerStrategyOptions(options: NormalizedAuthOptions): BearerStr
 export function checkPassportAzureAdClaims(claims: JwtClaims, options: NormalizedAuthOptions): AuthPrincipal {
   const v = options.validation;
   const version = validateAudience(claims, options.clientId, v.audiences);
-  const tid = readTenantId(claims);
+  const tid = tenantIdOf(claims, version);
   if (v.multiTenant) {
     const templates = [...v.validIssuers, `${options.instance}{tenantid}/v2.0`];
     if (new URL(options.instance).host === 'login.microsoftonline.com')
