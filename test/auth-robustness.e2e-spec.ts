@@ -124,6 +124,14 @@ describe.each<Platform>(['express', 'fastify'])('hostile input at a guarded rout
       expect([400, 401]).toContain(status);
     });
 
+    it('duplicate Authorization headers: a valid first one does not authenticate the request', async () => {
+      const good = emu.issueToken(user());
+      const { port } = (app.getHttpServer() as Server).address() as { port: number };
+      expect(await rawRequest(port, [`Authorization: Bearer ${good}`])).toBe(200);
+      expect(await rawRequest(port, [`Authorization: Bearer ${good}`, 'Authorization: Bearer garbage'])).toBe(401);
+      expect(await rawRequest(port, [`Authorization: Bearer ${good}`, `Authorization: Bearer ${good}`])).toBe(401);
+    });
+
     it('a token in the query string or the body is ignored (401 without error)', async () => {
       const good = emu.issueToken(user());
       const server = app.getHttpServer() as Server;
@@ -220,6 +228,12 @@ describe.each<Platform>(['express', 'fastify'])('hostile input at a guarded rout
       ['nbf far in the future', { nbf: 9_999_999_999 }],
       ['iat a string', { iat: 'now' }],
       ['tid missing and iss without tenant', { tid: undefined, iss: `${emu?.baseUrl ?? ''}/v2.0` }],
+      ['tid missing (v2) with the tenant in iss', { tid: undefined }],
+      [
+        'nbf after exp, both within the clock skew',
+        { nbf: Math.floor(Date.now() / 1000) + 60, exp: Math.floor(Date.now() / 1000) + 30 },
+      ],
+      ['nbf after exp, exp far in the future', { nbf: 9_999_999_999, exp: 9_999_999_000 }],
       ['tid an array', { tid: [contoso.id] }],
       ['tid of another tenant', { tid: DEFAULT_IDS.tenants.fabrikam.id }],
       ['ver 3.0', { ver: '3.0' }],
@@ -253,6 +267,22 @@ describe.each<Platform>(['express', 'fastify'])('hostile input at a guarded rout
     it('a huge exp does not make an otherwise invalid token valid', async () => {
       const res = await send(app, `Bearer ${emu.issueToken(user({ exp: 1e300, aud: 'api://other' }))}`);
       expectRefused(res);
+    });
+
+    it('logs each refusal with its code once ("NIW3005: …", never "NIW3005: NIW3005: …")', async () => {
+      const lines: string[] = [];
+      const capture = (message: unknown) => void lines.push(String(message));
+      app.useLogger({ log: capture, error: capture, warn: capture, debug: capture, verbose: capture });
+      try {
+        await send(app, `Bearer ${emu.issueToken(user(), { kid: 'unknown-kid' })}`);
+        await send(app, `Bearer ${emu.issueToken(user({ aud: 'api://other' }))}`);
+        await send(app, 'Bearer not-a-jwt');
+      } finally {
+        app.useLogger(false);
+      }
+      expect(lines.length).toBeGreaterThanOrEqual(3);
+      for (const line of lines) expect(line).not.toMatch(/(NIW\d{4}): .*\1/);
+      expect(lines.some((l) => l.startsWith('NIW3005: '))).toBe(true);
     });
 
     it('still answers a valid token after all of the above (no crash, no poisoned cache)', async () => {
