@@ -13,9 +13,23 @@ describe('IdpHttpClient deadlines', () => {
     server = createServer((req, res: ServerResponse) => {
       if (req.url === '/ok') {
         res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end('{"ok":true}');
+        res.end('{"ok":true}');
+        return;
       }
       if (req.url === '/silent') return; // never answers
+      if (req.url === '/once-per-socket') {
+        // Answers the first request of a connection, then resets the connection on the next one,
+        // as a server does when its keep-alive timeout strikes just as the client reuses the socket.
+        const socket = req.socket as typeof req.socket & { served?: number };
+        socket.served = (socket.served ?? 0) + 1;
+        if (socket.served > 1) {
+          socket.destroy();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive' });
+        res.end(`{"n":${socket.served}}`);
+        return;
+      }
       // /drip: headers at once, then one byte of body every 50 ms, forever: never idle for long.
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{');
@@ -63,6 +77,20 @@ describe('IdpHttpClient deadlines', () => {
       status: 200,
       body: '{"ok":true}',
     });
+  });
+
+  it('sends a request again on a new connection when a reused keep-alive socket is reset', async () => {
+    const http = new IdpHttpClient();
+    try {
+      for (let i = 0; i < 3; i++) {
+        await expect(http.request(`${base}/once-per-socket`, { timeoutMs: 2_000 })).resolves.toMatchObject({
+          status: 200,
+          body: '{"n":1}',
+        });
+      }
+    } finally {
+      http.destroy();
+    }
   });
 
   it('reports a refused connection as unreachable, not as a timeout', async () => {
