@@ -15,10 +15,10 @@ import type { GuardMode, GuardServerConfig } from './guard-server.js';
 import { median, mergeLatest, quick, round } from './results.js';
 
 const MODES: readonly GuardMode[] = ['unprotected', 'ours', 'ours_first_sight', 'passport_azure_ad'];
-const REPETITIONS = quick ? 2 : 7;
-const SECONDS = quick ? 1.5 : 3;
+const REPETITIONS = quick ? 1 : 7;
+const SECONDS = quick ? 1 : 3;
 const CONNECTIONS = 8;
-const TOKENS = quick ? 200 : 1_000;
+const TOKENS = quick ? 100 : 1_000;
 const { myApi, demoClient } = DEFAULT_IDS.apps;
 const tenant = DEFAULT_IDS.tenants.contoso;
 
@@ -122,7 +122,7 @@ export async function guardBenchmark(): Promise<Record<GuardMode, number>> {
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     // Warm up: keys fetched, JIT warm, every token seen once by the caching mode.
-    for (const mode of MODES) await load(servers.get(mode)!, tokens, 1);
+    for (const mode of MODES) await load(servers.get(mode)!, tokens, quick ? 0.5 : 1);
 
     const samples = new Map<GuardMode, number[]>(MODES.map((m) => [m, []]));
     const cpuSamples = new Map<GuardMode, number[]>(MODES.map((m) => [m, []]));

@@ -15,8 +15,8 @@ const { myApi, todolistService, demoClient } = DEFAULT_IDS.apps;
 const tenant = DEFAULT_IDS.tenants.contoso;
 const USER_SCOPE = todolistService.scopeUri;
 const APP_SCOPE = todolistService.defaultScope;
-const HITS = quick ? 2_000 : 10_000;
-const MISSES = quick ? 40 : 200;
+const HITS = quick ? 1_000 : 10_000;
+const MISSES = quick ? 20 : 200;
 
 async function main() {
   const emu = await startEntraEmulator();
@@ -74,7 +74,7 @@ async function main() {
       await fn();
       return Number(process.hrtime.bigint() - t0) / 1000;
     };
-    for (let i = 0; i < MISSES + 10; i++) {
+    for (let i = 0; i < MISSES + 5; i++) {
       const a = assertion();
       const b = assertion();
       const o = await time(() => ours.getAccessTokenForUser([USER_SCOPE], { assertion: a }));
@@ -82,7 +82,7 @@ async function main() {
         const r = await cca.acquireTokenOnBehalfOf({ oboAssertion: b, scopes: [USER_SCOPE] });
         if (!r || r.fromCache) throw new Error('msal answered an OBO cache miss from its cache');
       });
-      if (i >= 10) {
+      if (i >= 5) {
         oursMiss.push(o);
         msalMiss.push(m);
       }
