@@ -2,6 +2,7 @@
 // never echoes a token or a claim value back to the caller.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
+import https from 'node:https';
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -18,15 +19,38 @@ const b64 = (value: unknown) =>
 const rs256 = { alg: 'RS256', typ: 'JWT', kid: 'k1' };
 const payload = { aud: myApi.clientId, scp: 'access_as_user', tid: contoso.id, ver: '2.0' };
 
-describe.each<Platform>(['express', 'fastify'])('hostile input at a guarded route over %s', (platform) => {
+type Strategy = 'entra' | 'passport-azure-ad';
+const matrix: [Platform, Strategy][] = [
+  ['express', 'entra'],
+  ['fastify', 'entra'],
+  ['express', 'passport-azure-ad'],
+  ['fastify', 'passport-azure-ad'],
+];
+
+describe.each(matrix)('hostile input at a guarded route over %s with strategy %s', (platform, strategy) => {
   let emu: EntraEmulator;
   let app: INestApplication;
   let multi: INestApplication;
+  let previousCa: typeof https.globalAgent.options.ca;
 
   beforeAll(async () => {
     emu = await startEntraEmulator();
-    const base = { instance: emu.instance, clientId: myApi.clientId, trustedCa: [emu.caCertPem] };
-    app = await createProtectedApp({ ...base, tenantId: contoso.id }, platform);
+    if (strategy === 'passport-azure-ad') {
+      // passport-azure-ad fetches through https.globalAgent and has no CA option.
+      previousCa = https.globalAgent.options.ca;
+      https.globalAgent.options.ca = [emu.caCertPem];
+    }
+    const base = { instance: emu.instance, clientId: myApi.clientId, trustedCa: [emu.caCertPem], strategy };
+    app = await createProtectedApp(
+      {
+        ...base,
+        tenantId: contoso.id,
+        ...(strategy === 'passport-azure-ad'
+          ? { validIssuers: [emu.issuer('contoso', 2), emu.issuer('contoso', 1)] }
+          : {}),
+      },
+      platform,
+    );
     multi = await createProtectedApp({ ...base, tenantId: 'organizations' }, platform);
   });
 
@@ -34,6 +58,7 @@ describe.each<Platform>(['express', 'fastify'])('hostile input at a guarded rout
     await app?.close();
     await multi?.close();
     await emu?.stop();
+    if (strategy === 'passport-azure-ad') https.globalAgent.options.ca = previousCa;
   });
 
   const user = (claims: Record<string, unknown> = {}) => ({
@@ -282,7 +307,8 @@ describe.each<Platform>(['express', 'fastify'])('hostile input at a guarded rout
       }
       expect(lines.length).toBeGreaterThanOrEqual(3);
       for (const line of lines) expect(line).not.toMatch(/(NIW\d{4}): .*\1/);
-      expect(lines.some((l) => l.startsWith('NIW3005: '))).toBe(true);
+      const unknownKey = strategy === 'entra' ? 'NIW3005: ' : 'NIW3018: ';
+      expect(lines.some((l) => l.startsWith(unknownKey))).toBe(true);
     });
 
     it('still answers a valid token after all of the above (no crash, no poisoned cache)', async () => {

@@ -11,6 +11,7 @@ import { validateAudience } from './audience-validator.js';
 import type { BearerAuthenticator } from './bearer-authenticator.js';
 import { createPrincipal, readRoles, readScopes, tenantIdOf, type JwtClaims } from './entra-claims.util.js';
 import { validateIssuer } from './issuer-validator.js';
+import { checkLifetime, readRs256Header } from './rs256-jws-verifier.js';
 
 /** The part of passport-azure-ad's `BearerStrategy` options we set. @internal */
 export interface BearerStrategyOptions {
@@ -65,7 +66,8 @@ export function bearerStrategyOptions(options: NormalizedAuthOptions): BearerStr
 }
 
 /**
- * What passport-azure-ad does not check, applied to the claims it accepted: `ver` and the audience
+ * What passport-azure-ad does not check, applied to the claims it accepted: the lifetime rules of
+ * the `entra` strategy (`exp` required, numeric dates, `nbf` not after `exp`), `ver` and the audience
  * by version, `tid` (required on v2.0 tokens, as the `entra` strategy does), the issuer template for multi-tenant APIs, the tenant allow-list, and the
  * "neither `scp` nor `roles`" gate. Roles are kept on the principal (passport-azure-ad ignores them).
  *
@@ -74,6 +76,8 @@ export function bearerStrategyOptions(options: NormalizedAuthOptions): BearerStr
  */
 export function checkPassportAzureAdClaims(claims: JwtClaims, options: NormalizedAuthOptions): AuthPrincipal {
   const v = options.validation;
+  // passport-azure-ad checks `exp`/`nbf` only when they are numbers, and never `nbf` after `exp`.
+  checkLifetime(claims, { clockSkewSeconds: v.clockSkewSeconds, nowSeconds: Math.floor(Date.now() / 1000) });
   const version = validateAudience(claims, options.clientId, v.audiences);
   const tid = tenantIdOf(claims, version);
   if (v.multiTenant) {
@@ -152,13 +156,21 @@ export async function createPassportAzureAdStrategy(options: NormalizedAuthOptio
  * (a per-attempt object with `success`/`fail`/`error`), and turns its outcome into ours:
  * a refused token → {@link TokenValidationError} (401), a metadata or JWKS failure (which
  * passport-azure-ad reports as a plain failure) → {@link IdentityProviderUnavailableError} (503).
- * Only the `Authorization` header is passed on: body and query tokens are never accepted.
+ * Only the `Authorization` header is passed on: body and query tokens are never accepted. The
+ * token header is checked first with the `entra` strategy's rules.
  * @internal
  */
 export class PassportAzureAdAuthenticator implements BearerAuthenticator {
   constructor(private readonly strategy: PassportStrategyInstance) {}
 
   authenticate(token: string): Promise<AuthPrincipal> {
+    // The header rules of the `entra` strategy first (shape, RS256 only, no `crit`, a `kid`):
+    // passport-azure-ad ignores `crit` and would verify a token whose header it does not understand.
+    try {
+      readRs256Header(token);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error('refused'));
+    }
     return new Promise<AuthPrincipal>((resolve, reject) => {
       const attempt = Object.create(this.strategy) as PassportAttempt;
       attempt.success = (user) => resolve(user as AuthPrincipal);
