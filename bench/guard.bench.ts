@@ -15,7 +15,7 @@ import type { GuardMode, GuardServerConfig } from './guard-server.js';
 import { median, mergeLatest, quick, round } from './results.js';
 
 const MODES: readonly GuardMode[] = ['unprotected', 'ours', 'ours_first_sight', 'passport_azure_ad'];
-const REPETITIONS = quick ? 1 : 7;
+const REPETITIONS = quick ? 1 : 5;
 const SECONDS = quick ? 1 : 3;
 const CONNECTIONS = 8;
 const TOKENS = quick ? 100 : 1_000;

@@ -15,8 +15,8 @@ const { myApi, todolistService, demoClient } = DEFAULT_IDS.apps;
 const tenant = DEFAULT_IDS.tenants.contoso;
 const USER_SCOPE = todolistService.scopeUri;
 const APP_SCOPE = todolistService.defaultScope;
-const HITS = quick ? 1_000 : 10_000;
-const MISSES = quick ? 20 : 200;
+const HITS = quick ? 1_000 : 5_000;
+const MISSES = quick ? 20 : 100;
 
 async function main() {
   const emu = await startEntraEmulator();
