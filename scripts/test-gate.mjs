@@ -1,5 +1,5 @@
-// `npm test`: the whole gate, in order: lint, format, typecheck, dependency rules, public-API docs, Redis check,
-// unit and e2e suites.
+// `npm test`: the whole gate, in order: lint, format, typecheck, dependency rules, public-API docs, a
+// quick benchmark run (so the benchmarks cannot rot), Redis check, unit and e2e suites.
 // Ends with one summary line "gate: N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireOrWarnRedis } from './redis-probe.mjs';
 
-function step(name, command, args, env = process.env) {
+function step(name, command, args, env = process.env, timeoutMs = undefined) {
   const started = Date.now();
   console.log(`\n=== ${name}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env });
+  const result = spawnSync(command, args, { stdio: 'inherit', env, timeout: timeoutMs, killSignal: 'SIGKILL' });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.error(`=== ${name} FAILED after ${seconds}s (exit ${result.status ?? result.signal})`);
@@ -30,6 +30,11 @@ step('public API (JSDoc with @example, no any)', process.execPath, [
   'libs/entra-emulator/src/index.ts',
   'libs/entra-emulator/src/testing.ts',
 ]);
+
+// The benchmark has its own watchdog; this is the backstop if even the build hangs. It prints
+// ratios only and asserts no timing.
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+step('bench (npm run bench -- --quick)', npm, ['run', 'bench', '--', '--quick'], process.env, 300_000);
 
 console.log('\n=== Redis');
 try {

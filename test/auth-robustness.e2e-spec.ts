@@ -2,6 +2,7 @@
 // never echoes a token or a claim value back to the caller.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
+import https from 'node:https';
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -18,15 +19,38 @@ const b64 = (value: unknown) =>
 const rs256 = { alg: 'RS256', typ: 'JWT', kid: 'k1' };
 const payload = { aud: myApi.clientId, scp: 'access_as_user', tid: contoso.id, ver: '2.0' };
 
-describe.each<Platform>(['express', 'fastify'])('hostile input at a guarded route over %s', (platform) => {
+type Strategy = 'entra' | 'passport-azure-ad';
+const matrix: [Platform, Strategy][] = [
+  ['express', 'entra'],
+  ['fastify', 'entra'],
+  ['express', 'passport-azure-ad'],
+  ['fastify', 'passport-azure-ad'],
+];
+
+describe.each(matrix)('hostile input at a guarded route over %s with strategy %s', (platform, strategy) => {
   let emu: EntraEmulator;
   let app: INestApplication;
   let multi: INestApplication;
+  let previousCa: typeof https.globalAgent.options.ca;
 
   beforeAll(async () => {
     emu = await startEntraEmulator();
-    const base = { instance: emu.instance, clientId: myApi.clientId, trustedCa: [emu.caCertPem] };
-    app = await createProtectedApp({ ...base, tenantId: contoso.id }, platform);
+    if (strategy === 'passport-azure-ad') {
+      // passport-azure-ad fetches through https.globalAgent and has no CA option.
+      previousCa = https.globalAgent.options.ca;
+      https.globalAgent.options.ca = [emu.caCertPem];
+    }
+    const base = { instance: emu.instance, clientId: myApi.clientId, trustedCa: [emu.caCertPem], strategy };
+    app = await createProtectedApp(
+      {
+        ...base,
+        tenantId: contoso.id,
+        ...(strategy === 'passport-azure-ad'
+          ? { validIssuers: [emu.issuer('contoso', 2), emu.issuer('contoso', 1)] }
+          : {}),
+      },
+      platform,
+    );
     multi = await createProtectedApp({ ...base, tenantId: 'organizations' }, platform);
   });
 
@@ -34,6 +58,7 @@ describe.each<Platform>(['express', 'fastify'])('hostile input at a guarded rout
     await app?.close();
     await multi?.close();
     await emu?.stop();
+    if (strategy === 'passport-azure-ad') https.globalAgent.options.ca = previousCa;
   });
 
   const user = (claims: Record<string, unknown> = {}) => ({
@@ -133,6 +158,14 @@ describe.each<Platform>(['express', 'fastify'])('hostile input at a guarded rout
       expect([400, 401]).toContain(status);
     });
 
+    it('duplicate Authorization headers: a valid first one does not authenticate the request', async () => {
+      const good = emu.issueToken(user());
+      const { port } = (app.getHttpServer() as Server).address() as { port: number };
+      expect(await rawRequest(port, [`Authorization: Bearer ${good}`])).toBe(200);
+      expect(await rawRequest(port, [`Authorization: Bearer ${good}`, 'Authorization: Bearer garbage'])).toBe(401);
+      expect(await rawRequest(port, [`Authorization: Bearer ${good}`, `Authorization: Bearer ${good}`])).toBe(401);
+    });
+
     it('a token in the query string or the body is ignored (401 without error)', async () => {
       const good = emu.issueToken(user());
       const server = app.getHttpServer() as Server;
@@ -229,6 +262,12 @@ describe.each<Platform>(['express', 'fastify'])('hostile input at a guarded rout
       ['nbf far in the future', { nbf: 9_999_999_999 }],
       ['iat a string', { iat: 'now' }],
       ['tid missing and iss without tenant', { tid: undefined, iss: `${emu?.baseUrl ?? ''}/v2.0` }],
+      ['tid missing (v2) with the tenant in iss', { tid: undefined }],
+      [
+        'nbf after exp, both within the clock skew',
+        { nbf: Math.floor(Date.now() / 1000) + 60, exp: Math.floor(Date.now() / 1000) + 30 },
+      ],
+      ['nbf after exp, exp far in the future', { nbf: 9_999_999_999, exp: 9_999_999_000 }],
       ['tid an array', { tid: [contoso.id] }],
       ['tid of another tenant', { tid: DEFAULT_IDS.tenants.fabrikam.id }],
       ['ver 3.0', { ver: '3.0' }],
@@ -262,6 +301,23 @@ describe.each<Platform>(['express', 'fastify'])('hostile input at a guarded rout
     it('a huge exp does not make an otherwise invalid token valid', async () => {
       const res = await send(app, `Bearer ${emu.issueToken(user({ exp: 1e300, aud: 'api://other' }))}`);
       expectRefused(res);
+    });
+
+    it('logs each refusal with its code once ("NIW3005: …", never "NIW3005: NIW3005: …")', async () => {
+      const lines: string[] = [];
+      const capture = (message: unknown) => void lines.push(String(message));
+      app.useLogger({ log: capture, error: capture, warn: capture, debug: capture, verbose: capture });
+      try {
+        await send(app, `Bearer ${emu.issueToken(user(), { kid: 'unknown-kid' })}`);
+        await send(app, `Bearer ${emu.issueToken(user({ aud: 'api://other' }))}`);
+        await send(app, 'Bearer not-a-jwt');
+      } finally {
+        app.useLogger(false);
+      }
+      expect(lines.length).toBeGreaterThanOrEqual(3);
+      for (const line of lines) expect(line).not.toMatch(/(NIW\d{4}): .*\1/);
+      const unknownKey = strategy === 'entra' ? 'NIW3005: ' : 'NIW3018: ';
+      expect(lines.some((l) => l.startsWith(unknownKey))).toBe(true);
     });
 
     it('still answers a valid token after all of the above (no crash, no poisoned cache)', async () => {

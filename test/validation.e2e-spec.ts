@@ -170,6 +170,43 @@ describe.each(matrix)('incoming token validation over %s with strategy %s', (pla
     }
   });
 
+  it('refuses a token whose nbf is after its exp, even when both are within the clock skew (IDX10224)', async () => {
+    const token = await idp.issueToken(idp.userClaims({ nbf: now() + 60, exp: now() + 30 }));
+    const res = await get(single, '/me', token).expect(401);
+    expect(res.headers['www-authenticate']).toMatch(INVALID);
+    if (strategy === 'entra') expect(body(res).code).toBe(AuthErrorCode.InvalidLifetime);
+  });
+
+  it('refuses a v2 token without tid, though its issuer names the tenant (NIW3010 on both strategies)', async () => {
+    for (const app of [single, multi]) {
+      const res = await get(app, '/me', await idp.issueToken(idp.userClaims({ tid: undefined }))).expect(401);
+      expect(res.headers['www-authenticate']).toBe(
+        'Bearer error="invalid_token", error_description="The token has no tenant ID (tid)."',
+      );
+      expect(body(res).code).toBe(AuthErrorCode.MissingTenantId);
+    }
+  });
+
+  it('refuses a request with more than one Authorization header, whichever is valid', async () => {
+    const good = await idp.issueToken();
+    const port = (single.getHttpServer() as HttpServer).address() as { port: number };
+    expect(await rawGet(port.port, [`Authorization: Bearer ${good}`])).toMatchObject({ status: 200 });
+    for (const lines of [
+      [`Authorization: Bearer ${good}`, 'Authorization: Bearer garbage'],
+      ['Authorization: Bearer garbage', `Authorization: Bearer ${good}`],
+      [`Authorization: Bearer ${good}`, `authorization: Bearer ${good}`],
+      [`Authorization: Bearer ${good}`, 'Authorization: Basic dTpw'],
+    ]) {
+      const res = await rawGet(port.port, lines);
+      expect(res.status).toBe(401);
+      expect(res.text).not.toContain(good);
+    }
+    const res = await rawGet(port.port, [`Authorization: Bearer ${good}`, 'Authorization: Bearer garbage']);
+    expect(res.wwwAuthenticate).toBe(
+      'Bearer error="invalid_token", error_description="The request carries more than one Authorization header."',
+    );
+  });
+
   it('accepts an allowed tenant and refuses a disallowed tenant on a multi-tenant API', async () => {
     await get(multi, '/me', await idp.issueToken()).expect(200);
     const res = await get(multi, '/me', await idp.issueToken(undefined, { tenant: 'fabrikam' })).expect(401);
@@ -277,6 +314,29 @@ describe.each(matrix)('incoming token validation over %s with strategy %s', (pla
 
 function body(res: { body: unknown }): { statusCode?: number; code?: string; message?: string } {
   return res.body as { statusCode?: number; code?: string; message?: string };
+}
+
+/** A GET /me with raw header lines (duplicates kept, as Node's own client would merge or refuse them). */
+async function rawGet(
+  port: number,
+  headerLines: string[],
+): Promise<{ status: number; wwwAuthenticate: string | undefined; text: string }> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.write(`GET /me HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headerLines.join('\r\n')}\r\n\r\n`);
+    });
+    let data = '';
+    socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
+    socket.on('end', () =>
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0),
+        wwwAuthenticate: /\r\nwww-authenticate: ([^\r]*)/i.exec(data)?.[1],
+        text: data,
+      }),
+    );
+    socket.on('error', reject);
+  });
 }
 
 async function closedPort(): Promise<number> {

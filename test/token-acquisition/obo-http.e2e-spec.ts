@@ -246,6 +246,9 @@ describe.each(['express', 'fastify'] as const)('on-behalf-of through a guarded %
       sub: 'alice-sub',
       scp: 'access_as_user',
       azp: demoClient.clientId,
+      // A real token's nbf is before its exp (one with nbf after exp is refused before any exchange).
+      iat: now - 3600,
+      nbf: now - 3600,
       exp: now - 30,
     });
     const res = await get('/api/todos', justExpired).expect(401);

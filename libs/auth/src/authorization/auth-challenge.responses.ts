@@ -49,7 +49,7 @@ export class AuthChallengeResponses {
 
   /** 401 with `error="invalid_token"` and the error's description. */
   invalidToken(setHeader: HeaderSetter, error: TokenValidationError): UnauthorizedException {
-    this.logger.debug(`${error.code}: ${error.message}`);
+    this.logger.debug(error.message); // already "NIW3xxx: …"
     return this.unauthorized(
       setHeader,
       error.code,

@@ -3,11 +3,10 @@ import { Reflector } from '@nestjs/core';
 import { BEARER_AUTHENTICATOR, NORMALIZED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import type { NormalizedAuthOptions } from '../auth-options.normalize.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
-import { TokenValidationError } from '../errors/token-validation.error.js';
 import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { RequestContextStore } from '../request-context/request-context.js';
 import type { BearerAuthentication, BearerAuthenticator } from '../validation/bearer-authenticator.js';
-import { extractBearerToken } from '../validation/bearer-token.util.js';
+import { extractBearerToken, malformedCredentialError } from '../validation/bearer-token.util.js';
 import { AuthChallengeResponses, type HeaderSetter } from './auth-challenge.responses.js';
 import { RequirementResolver, type ResolvedRequirements } from './requirement-resolver.js';
 import { hasAny } from './scope-verification.js';
@@ -101,10 +100,7 @@ export class AuthGuard implements CanActivate {
       );
     }
     if (token === null) {
-      throw this.responses.invalidToken(
-        this.headersOf(context),
-        TokenValidationError.create(AuthErrorCode.MalformedToken, 'The token is malformed.'),
-      );
+      throw this.responses.invalidToken(this.headersOf(context), malformedCredentialError(request));
     }
     let authenticated: BearerAuthentication;
     try {

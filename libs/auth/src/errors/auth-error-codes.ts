@@ -107,6 +107,8 @@ export const AuthErrorCode = {
   SigningKeyCloudMismatch: 'NIW3017',
   /** passport-azure-ad refused the token (it reports no reason without PII logging). */
   RejectedByPassportAzureAd: 'NIW3018',
+  /** `nbf` is after `exp`: the token can never be valid (IDX10224). */
+  InvalidLifetime: 'NIW3019',
   /** The identity provider (metadata/JWKS) is unreachable and no last-known-good keys exist (503). */
   IdentityProviderUnavailable: 'NIW3020',
   /** The identity provider answered with unusable metadata or JWKS (treated as unavailable, 503). */

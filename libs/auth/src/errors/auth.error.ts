@@ -14,7 +14,8 @@ import { withSolutions } from './potential-solutions.js';
  *
  * app.useGlobalFilters({
  *   catch(e: unknown) {
- *     if (e instanceof AuthError) logger.error(`${e.code}: ${e.message}`);
+ *     // The message already starts with the code: "NIW3011: The token is expired. …"
+ *     if (e instanceof AuthError) logger.error(e.message);
  *   },
  * });
  * ```

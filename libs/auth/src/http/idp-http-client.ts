@@ -25,63 +25,103 @@ export class IdpUnreachableError extends Error {
 
 /**
  * The one HTTP client the library uses for the identity provider (metadata, JWKS and, through an
- * msal `INetworkModule` adapter, the token endpoint). Keep-alive, timeouts on every request, and
+ * msal `INetworkModule` adapter, the token endpoint). Keep-alive, a deadline on every whole request, and
  * optional extra trusted CA certificates (for the local emulator or a TLS-inspecting proxy)
  * without touching process-wide settings.
  * @internal
  */
 export class IdpHttpClient implements IdentityProviderTransport {
   private readonly agent: https.Agent;
+  /** For the one resend after a keep-alive reset: same trust, never a pooled socket. */
+  private readonly oneShotAgent: https.Agent;
 
   constructor(private readonly options: { readonly ca?: readonly string[]; readonly timeoutMs?: number } = {}) {
-    this.agent = new https.Agent({
-      keepAlive: true,
-      maxSockets: 64,
-      // Extra CAs are added to Node's default roots, not instead of them.
-      ...(options.ca?.length ? { ca: [...tlsRootCertificates(), ...options.ca] } : {}),
-    });
+    // Extra CAs are added to Node's default roots, not instead of them.
+    const trust = options.ca?.length ? { ca: [...tlsRootCertificates(), ...options.ca] } : {};
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: 64, ...trust });
+    this.oneShotAgent = new https.Agent({ keepAlive: false, ...trust });
   }
 
-  /** Sends one request and reads the whole body. Rejects only with {@link IdpUnreachableError}. */
+  /**
+   * Sends one request and reads the whole body. The timeout bounds the whole exchange (connect,
+   * TLS, headers and body), not the silence between two packets: a server that drips its answer
+   * byte by byte is cut off like one that never answers. A request written on a pooled keep-alive
+   * socket that the server had just closed (a reset before any response) is sent once more on a
+   * new connection, within the same deadline. Rejects only with {@link IdpUnreachableError}.
+   */
   request(url: string, init: IdentityProviderRequest = {}): Promise<IdentityProviderResponse> {
     const target = new URL(url);
     const timeoutMs = init.timeoutMs ?? this.options.timeoutMs ?? 10_000;
     const transport = target.protocol === 'http:' ? http : https;
     return new Promise<IdentityProviderResponse>((resolve, reject) => {
-      const req = transport.request(
-        target,
-        {
-          method: init.method ?? 'GET',
-          headers: { accept: 'application/json', ...init.headers },
-          ...(target.protocol === 'https:' ? { agent: this.agent } : {}),
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (cause) => reject(new IdpUnreachableError(url, 'response aborted', { cause })));
-          res.on('end', () => {
-            const headers: Record<string, string> = {};
-            for (const [k, v] of Object.entries(res.headers)) {
-              if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-            }
-            resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
-          });
-        },
-      );
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-      req.on('error', (cause: NodeJS.ErrnoException) =>
-        reject(new IdpUnreachableError(url, describeNetworkError(cause), { cause })),
-      );
-      if (init.body !== undefined) req.write(init.body);
-      req.end();
+      let settled = false;
+      let current: http.ClientRequest | undefined;
+      const deadline = setTimeout(() => {
+        settle(new IdpUnreachableError(url, `timed out after ${timeoutMs} ms`));
+        current?.destroy();
+      }, timeoutMs);
+      const settle = (error: IdpUnreachableError | undefined, response?: IdentityProviderResponse) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        if (error) reject(error);
+        else resolve(response!);
+      };
+      const send = (retried: boolean) => {
+        let answered = false;
+        const req = transport.request(
+          target,
+          {
+            method: init.method ?? 'GET',
+            headers: { accept: 'application/json', ...init.headers },
+            // The retry opens a new connection: other pooled sockets may be just as stale.
+            agent:
+              target.protocol === 'https:' ? (retried ? this.oneShotAgent : this.agent) : retried ? false : undefined,
+          },
+          (res) => {
+            answered = true;
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('error', (cause) => settle(new IdpUnreachableError(url, 'response aborted', { cause })));
+            res.on('aborted', () => settle(new IdpUnreachableError(url, 'response aborted')));
+            res.on('end', () => {
+              const headers: Record<string, string> = {};
+              for (const [k, v] of Object.entries(res.headers)) {
+                if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+              }
+              settle(undefined, {
+                status: res.statusCode ?? 0,
+                headers,
+                body: Buffer.concat(chunks).toString('utf8'),
+              });
+            });
+          },
+        );
+        current = req;
+        req.on('error', (cause: NodeJS.ErrnoException) => {
+          // The keep-alive race: the server closed an idle socket as we reused it. Nothing was
+          // answered, so nothing was processed; one more try on a fresh socket is safe.
+          if (!retried && !settled && !answered && req.reusedSocket && RESET_CODES.has(cause.code ?? '')) {
+            send(true);
+            return;
+          }
+          settle(new IdpUnreachableError(url, describeNetworkError(cause), { cause }));
+        });
+        // Headers and body in one write: a separate body write can wait on Nagle and a delayed ACK.
+        req.end(init.body);
+      };
+      send(false);
     });
   }
 
   /** Closes pooled sockets. */
   destroy(): void {
     this.agent.destroy();
+    this.oneShotAgent.destroy();
   }
 }
+
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 let defaultRoots: readonly string[] | undefined;
 

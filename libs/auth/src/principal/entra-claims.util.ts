@@ -1,4 +1,6 @@
 import { ClaimTypes } from '../auth.constants.js';
+import { AuthErrorCode } from '../errors/auth-error-codes.js';
+import { TokenValidationError } from '../errors/token-validation.error.js';
 import type { AuthPrincipal } from './auth-principal.interface.js';
 
 /** A decoded JWT payload. @internal */
@@ -44,6 +46,26 @@ export function readTenantId(claims: JwtClaims): string | undefined {
     if (typeof v === 'string' && v) return v;
   }
   return typeof claims.iss === 'string' ? tenantIdFromIssuer(claims.iss) : undefined;
+}
+
+/**
+ * The tenant ID used to validate a token of version `version`. A v2.0 access token from Microsoft
+ * Entra ID always carries `tid`, so one without it is refused (both strategies alike) rather than
+ * trusted on a tenant read from its issuer; v1.0 tokens keep `AadIssuerValidator`'s fallbacks
+ * ({@link readTenantId}).
+ *
+ * @throws TokenValidationError NIW3010 for a v2.0 token without a `tid` string
+ * @internal
+ */
+export function tenantIdOf(claims: JwtClaims, version: '1.0' | '2.0'): string | undefined {
+  if (version === '1.0') return readTenantId(claims);
+  const tid = claims[ClaimTypes.Tid];
+  if (typeof tid === 'string' && tid) return tid;
+  throw TokenValidationError.create(
+    AuthErrorCode.MissingTenantId,
+    'The token has no tenant ID (tid).',
+    'Microsoft Entra ID v2.0 access tokens always carry tid; this token was not issued by Microsoft Entra ID.',
+  );
 }
 
 /** The `{tid}` of an issuer whose path has exactly one tenant segment (and optionally `v2.0`). @internal */

@@ -104,7 +104,11 @@ describe('EntraTokenValidator', () => {
       { iss: 'https://evil.example/72f988bf-0000-4000-8000-000000000001/v2.0' },
       AuthErrorCode.InvalidIssuer,
     ],
-    ['expired beyond the skew', { exp: Math.floor(Date.now() / 1000) - 900 }, AuthErrorCode.TokenExpired],
+    [
+      'expired beyond the skew',
+      { exp: Math.floor(Date.now() / 1000) - 900, nbf: Math.floor(Date.now() / 1000) - 4000 },
+      AuthErrorCode.TokenExpired,
+    ],
     ['not yet valid beyond the skew', { nbf: Math.floor(Date.now() / 1000) + 900 }, AuthErrorCode.TokenNotYetValid],
     ['no scp and no roles', { scp: undefined }, AuthErrorCode.NoScopeOrRoleClaim],
     ['no exp', { exp: undefined }, AuthErrorCode.MalformedToken],
@@ -116,7 +120,10 @@ describe('EntraTokenValidator', () => {
   });
 
   it('accepts expiry within the clock skew and honours a custom skew', async () => {
-    const expired = idp.userClaims({ exp: Math.floor(Date.now() / 1000) - 100 });
+    const expired = idp.userClaims({
+      exp: Math.floor(Date.now() / 1000) - 100,
+      nbf: Math.floor(Date.now() / 1000) - 4000,
+    });
     expect((await (await setup()).validate(await idp.issueToken(expired))).oid).toBeDefined();
     expect((await refusal(await setup({ clockSkewSeconds: 0 }), await idp.issueToken(expired))).code).toBe(
       AuthErrorCode.TokenExpired,

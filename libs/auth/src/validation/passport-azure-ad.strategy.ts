@@ -9,14 +9,9 @@ import { TokenValidationError } from '../errors/token-validation.error.js';
 import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { validateAudience } from './audience-validator.js';
 import type { BearerAuthentication, BearerAuthenticator } from './bearer-authenticator.js';
-import {
-  createPrincipal,
-  readRoles,
-  readScopes,
-  readTenantId,
-  type JwtClaims,
-} from '../principal/entra-claims.util.js';
+import { createPrincipal, readRoles, readScopes, tenantIdOf, type JwtClaims } from '../principal/entra-claims.util.js';
 import { validateIssuer } from './issuer-validator.js';
+import { checkLifetime, readRs256Header } from './rs256-jws-verifier.js';
 
 /** The part of passport-azure-ad's `BearerStrategy` options we set. @internal */
 export interface BearerStrategyOptions {
@@ -71,8 +66,9 @@ export function bearerStrategyOptions(options: NormalizedAuthOptions): BearerStr
 }
 
 /**
- * What passport-azure-ad does not check, applied to the claims it accepted: `ver` and the audience
- * by version, `tid`, the issuer template for multi-tenant APIs, the tenant allow-list, and the
+ * What passport-azure-ad does not check, applied to the claims it accepted: the lifetime rules of
+ * the `entra` strategy (`exp` required, numeric dates, `nbf` not after `exp`), `ver` and the audience
+ * by version, `tid` (required on v2.0 tokens, as the `entra` strategy does), the issuer template for multi-tenant APIs, the tenant allow-list, and the
  * "neither `scp` nor `roles`" gate. Roles are kept on the principal (passport-azure-ad ignores them).
  *
  * @throws TokenValidationError when a rule fails
@@ -80,8 +76,10 @@ export function bearerStrategyOptions(options: NormalizedAuthOptions): BearerStr
  */
 export function checkPassportAzureAdClaims(claims: JwtClaims, options: NormalizedAuthOptions): AuthPrincipal {
   const v = options.validation;
+  // passport-azure-ad checks `exp`/`nbf` only when they are numbers, and never `nbf` after `exp`.
+  checkLifetime(claims, { clockSkewSeconds: v.clockSkewSeconds, nowSeconds: Math.floor(Date.now() / 1000) });
   const version = validateAudience(claims, options.clientId, v.audiences);
-  const tid = readTenantId(claims);
+  const tid = tenantIdOf(claims, version);
   if (v.multiTenant) {
     const templates = [...v.validIssuers, `${options.instance}{tenantid}/v2.0`];
     if (new URL(options.instance).host === 'login.microsoftonline.com')
@@ -158,13 +156,21 @@ export async function createPassportAzureAdStrategy(options: NormalizedAuthOptio
  * (a per-attempt object with `success`/`fail`/`error`), and turns its outcome into ours:
  * a refused token → {@link TokenValidationError} (401), a metadata or JWKS failure (which
  * passport-azure-ad reports as a plain failure) → {@link IdentityProviderUnavailableError} (503).
- * Only the `Authorization` header is passed on: body and query tokens are never accepted.
+ * Only the `Authorization` header is passed on: body and query tokens are never accepted. The
+ * token header is checked first with the `entra` strategy's rules.
  * @internal
  */
 export class PassportAzureAdAuthenticator implements BearerAuthenticator {
   constructor(private readonly strategy: PassportStrategyInstance) {}
 
   authenticate(token: string): Promise<BearerAuthentication> {
+    // The header rules of the `entra` strategy first (shape, RS256 only, no `crit`, a `kid`):
+    // passport-azure-ad ignores `crit` and would verify a token whose header it does not understand.
+    try {
+      readRs256Header(token);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error('refused'));
+    }
     return new Promise<BearerAuthentication>((resolve, reject) => {
       const attempt = Object.create(this.strategy) as PassportAttempt;
       attempt.success = (user) => resolve({ principal: user as AuthPrincipal });
