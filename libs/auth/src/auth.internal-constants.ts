@@ -6,3 +6,5 @@ export const BEARER_AUTHENTICATOR = Symbol('BEARER_AUTHENTICATOR');
 export const TOKEN_ACQUISITION_SETTINGS = Symbol('TOKEN_ACQUISITION_SETTINGS');
 /** Injection token of the identity-provider transport used for token acquisition. @internal */
 export const IDP_TRANSPORT = Symbol('IDP_TRANSPORT');
+/** Injection token of the L2 token cache (`DistributedTokenCache`, or `null` without one). @internal */
+export const TOKEN_CACHE_L2 = Symbol('TOKEN_CACHE_L2');

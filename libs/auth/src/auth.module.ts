@@ -4,7 +4,12 @@ import { AUTH_MODULE_OPTIONS, ConfigurableModuleClass } from './auth.module-defi
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { type NormalizedAuthOptions, normalizeAuthOptions } from './auth-options.normalize.js';
 import { validationExports, validationProviders } from './validation/validation.providers.js';
-import { IDP_TRANSPORT, NORMALIZED_AUTH_OPTIONS, TOKEN_ACQUISITION_SETTINGS } from './auth.internal-constants.js';
+import {
+  IDP_TRANSPORT,
+  NORMALIZED_AUTH_OPTIONS,
+  TOKEN_ACQUISITION_SETTINGS,
+  TOKEN_CACHE_L2,
+} from './auth.internal-constants.js';
 import type { IdentityProviderTransport } from './http/identity-provider-transport.interface.js';
 import { IdpHttpClient } from './http/idp-http-client.js';
 import { TokenAcquisitionExceptionFilter } from './token-acquisition/claims-challenge.filter.js';
@@ -13,6 +18,8 @@ import { normalizeTokenAcquisitionOptions } from './token-acquisition/token-acqu
 import { TokenAcquisitionService } from './token-acquisition/token-acquisition.service.js';
 import { TokenAcquisitionStatistics } from './token-acquisition/token-acquisition-statistics.js';
 import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
+import { createDistributedTokenCache, type DistributedTokenCache } from './token-cache/distributed-token-cache.js';
+import type { TokenAcquisitionSettings } from './token-acquisition/token-acquisition-options.normalize.js';
 
 /**
  * The nest-identity-web module: validates incoming Microsoft Entra ID bearer tokens and acquires
@@ -53,6 +60,13 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
         normalizeTokenAcquisitionOptions(options, base),
     },
     TokenAcquisitionStatistics,
+    {
+      // Async: a Redis URL imports the optional peer `ioredis` here, so a missing package fails bootstrap.
+      provide: TOKEN_CACHE_L2,
+      inject: [TOKEN_ACQUISITION_SETTINGS, TokenAcquisitionStatistics],
+      useFactory: (settings: TokenAcquisitionSettings, stats: TokenAcquisitionStatistics) =>
+        createDistributedTokenCache(settings.cache.l2, stats, settings.cache.now),
+    },
     TokenAcquisitionService,
     { provide: ITokenAcquisition, useExisting: TokenAcquisitionService },
     { provide: APP_FILTER, useClass: TokenAcquisitionExceptionFilter },
@@ -60,7 +74,10 @@ import { RequestContextMiddleware } from './request-context/request-context.midd
   exports: [NORMALIZED_AUTH_OPTIONS, ...validationExports, ITokenAcquisition, TokenAcquisitionStatistics],
 })
 export class AuthModule extends ConfigurableModuleClass implements NestModule, OnModuleDestroy {
-  constructor(@Inject(IDP_TRANSPORT) private readonly idpTransport: IdentityProviderTransport) {
+  constructor(
+    @Inject(IDP_TRANSPORT) private readonly idpTransport: IdentityProviderTransport,
+    @Inject(TOKEN_CACHE_L2) private readonly l2: DistributedTokenCache | null,
+  ) {
     super();
   }
 
@@ -69,8 +86,9 @@ export class AuthModule extends ConfigurableModuleClass implements NestModule, O
     consumer.apply(RequestContextMiddleware).forRoutes('{*path}');
   }
 
-  /** Closes the identity-provider connection pool. */
-  onModuleDestroy(): void {
+  /** Closes the identity-provider connection pool, and the Redis client if the library created it. */
+  async onModuleDestroy(): Promise<void> {
     if (this.idpTransport instanceof IdpHttpClient) this.idpTransport.destroy();
+    await this.l2?.close();
   }
 }

@@ -4,7 +4,8 @@
  * - `NIW1xxx` configuration (fails the application at bootstrap),
  * - `NIW2xxx` authorization (scopes, app permissions),
  * - `NIW3xxx` incoming token validation,
- * - `NIW4xxx` token acquisition (on-behalf-of, client credentials, cache).
+ * - `NIW4xxx` token acquisition (on-behalf-of, client credentials, cache),
+ * - `NIW5xxx` distributed token cache (L2 store, Redis, encryption at rest).
  *
  * Codes are never renumbered or reused; a retired code stays reserved.
  *
@@ -120,6 +121,14 @@ export const AuthErrorCode = {
   InvalidTokenCacheOptions: 'NIW4012',
   /** Token-acquisition options are invalid (`clientCapabilities`, `appHomeTenantId`, `tokenRequestTimeoutMs`). */
   InvalidTokenAcquisitionOption: 'NIW4013',
+
+  // 5xxx distributed token cache (L2 store, Redis, encryption at rest); configuration fails bootstrap.
+  /** `tokenCache.store`, `tokenCache.redis` or an L2 timing option is invalid. */
+  InvalidDistributedCacheOptions: 'NIW5001',
+  /** `tokenCache.store: 'redis'` with a URL, but the optional peer dependency `ioredis` is not installed. */
+  RedisClientUnavailable: 'NIW5002',
+  /** `tokenCache.encryption.keys` is empty, or a key is not 32 bytes (base64), or a key is repeated. */
+  InvalidTokenCacheEncryptionKeys: 'NIW5003',
 } as const;
 
 /**

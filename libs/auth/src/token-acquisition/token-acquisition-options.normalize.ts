@@ -3,7 +3,10 @@ import type { AuthModuleOptions } from '../auth-module-options.interface.js';
 import type { NormalizedAuthOptions } from '../auth-options.normalize.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { AuthConfigurationError } from '../errors/auth.error.js';
-import type { TokenCacheStore } from '../token-cache/token-cache-store.interface.js';
+import {
+  type DistributedCacheSettings,
+  normalizeDistributedCacheOptions,
+} from '../token-cache/token-cache-options.normalize.js';
 import type {
   ClientAssertionCallback,
   ClientCertificateCredential,
@@ -32,7 +35,7 @@ export interface TokenAcquisitionSettings {
     readonly refreshMarginMs: number;
     readonly refreshAheadRatio: number;
     readonly disableL1: boolean;
-    readonly store: TokenCacheStore | undefined;
+    readonly l2: DistributedCacheSettings | undefined;
     readonly now: () => number;
   };
 }
@@ -133,7 +136,7 @@ export function normalizeTokenAcquisitionOptions(
       refreshMarginMs: refreshMarginSeconds * 1000,
       refreshAheadRatio,
       disableL1: cache.disableL1 ?? false,
-      store: cache.store,
+      l2: normalizeDistributedCacheOptions(options.tokenCache),
       now: cache.now ?? Date.now,
     },
   };

@@ -1,13 +1,14 @@
 import { hash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuthenticationResult } from '@azure/msal-node';
-import { TOKEN_ACQUISITION_SETTINGS, IDP_TRANSPORT } from '../auth.internal-constants.js';
+import { TOKEN_ACQUISITION_SETTINGS, IDP_TRANSPORT, TOKEN_CACHE_L2 } from '../auth.internal-constants.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { TokenAcquisitionError } from '../errors/token-acquisition.error.js';
 import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
 import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
 import { type AuthRequestContext, RequestContextStore } from '../request-context/request-context.js';
 import type { CachedToken } from '../token-cache/cached-token.interface.js';
+import type { DistributedTokenCache } from '../token-cache/distributed-token-cache.js';
 import { TokenCache } from '../token-cache/token-cache.js';
 import { createPrincipal } from '../validation/entra-claims.util.js';
 import { AuthorityMetadataProvider } from './authority-metadata.provider.js';
@@ -68,6 +69,7 @@ export class TokenAcquisitionService extends ITokenAcquisition {
     @Inject(TOKEN_ACQUISITION_SETTINGS) private readonly settings: TokenAcquisitionSettings,
     @Inject(IDP_TRANSPORT) transport: IdentityProviderTransport,
     private readonly stats: TokenAcquisitionStatistics,
+    @Inject(TOKEN_CACHE_L2) l2: DistributedTokenCache | null,
   ) {
     super();
     this.now = settings.cache.now;
@@ -77,7 +79,7 @@ export class TokenAcquisitionService extends ITokenAcquisition {
         maxEntries: settings.cache.maxEntries,
         maxSizeBytes: settings.cache.maxSizeBytes,
         disableL1: settings.cache.disableL1,
-        store: settings.cache.store,
+        l2: l2 ?? undefined,
         now: this.now,
       },
       stats,

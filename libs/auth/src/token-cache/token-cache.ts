@@ -1,8 +1,8 @@
 import type { Logger } from '@nestjs/common';
 import type { TokenAcquisitionStatistics } from '../token-acquisition/token-acquisition-statistics.js';
-import { type CachedToken, deserializeCachedToken, serializeCachedToken } from './cached-token.interface.js';
+import type { CachedToken } from './cached-token.interface.js';
+import type { DistributedTokenCache } from './distributed-token-cache.js';
 import { MemoryTokenCache } from './memory-token-cache.js';
-import type { TokenCacheStore } from './token-cache-store.interface.js';
 
 /** Settings of {@link TokenCache}. @internal */
 export interface TokenCacheSettings {
@@ -11,7 +11,8 @@ export interface TokenCacheSettings {
   readonly maxEntries: number;
   readonly maxSizeBytes: number;
   readonly disableL1: boolean;
-  readonly store: TokenCacheStore | undefined;
+  /** The L2 (timeouts, outage windows, encryption); never throws. */
+  readonly l2: DistributedTokenCache | undefined;
   readonly now: () => number;
 }
 
@@ -39,40 +40,20 @@ export class TokenCache {
     return this.l1?.get(key, now);
   }
 
-  /** L2 lookup with back-fill into L1. A store error is a miss. */
+  /** L2 lookup with back-fill into L1. A failing, slow or unreadable L2 is a miss. */
   async getL2(key: string): Promise<CachedToken | undefined> {
-    const store = this.settings.store;
-    if (!store) return undefined;
-    let value: string | undefined;
-    try {
-      value = await store.get(this.settings.namespace + key);
-    } catch (error) {
-      this.stats.l2Errors++;
-      this.logger.warn({ event: 'l2_read_failed', error: describe(error) });
-      return undefined;
-    }
-    if (value === undefined) return undefined;
-    const token = deserializeCachedToken(value);
+    const token = await this.settings.l2?.get(this.settings.namespace + key);
+    if (token === undefined) return undefined;
     const now = this.settings.now();
-    if (!token || now >= token.staleOn) return undefined;
+    if (now >= token.staleOn) return undefined;
     this.l1?.set(key, token, now);
     return token;
   }
 
-  /** Writes a fresh token to L1 and (awaited, errors swallowed and counted) to L2. */
+  /** Writes a fresh token to L1 and to L2 (bounded by the L2 timeout; failures counted, not thrown). */
   async set(key: string, token: CachedToken): Promise<void> {
-    const now = this.settings.now();
-    this.l1?.set(key, token, now);
-    const store = this.settings.store;
-    if (!store) return;
-    const ttlSeconds = Math.ceil((token.staleOn - now) / 1000);
-    if (ttlSeconds < 1) return;
-    try {
-      await store.set(this.settings.namespace + key, serializeCachedToken(token), ttlSeconds);
-    } catch (error) {
-      this.stats.l2Errors++;
-      this.logger.warn({ event: 'l2_write_failed', error: describe(error) });
-    }
+    this.l1?.set(key, token, this.settings.now());
+    await this.settings.l2?.set(this.settings.namespace + key, token);
   }
 
   /**
@@ -109,8 +90,4 @@ export class TokenCache {
   isInFlight(flightKey: string): boolean {
     return this.inFlight.has(flightKey);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
