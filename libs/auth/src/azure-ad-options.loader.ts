@@ -8,6 +8,7 @@ import type {
 import { AuthErrorCode } from './errors/auth-error-codes.js';
 import { AuthConfigurationError } from './errors/auth.error.js';
 import { checkCertificate } from './token-acquisition/token-acquisition-options.normalize.js';
+import { loadTokenCacheOptions } from './token-cache/token-cache-options.loader.js';
 
 /**
  * Where {@link loadAzureAdOptions} reads settings: `process.env`, a plain record, or anything with
@@ -41,6 +42,10 @@ export type AzureAdSettingsSource = Readonly<Record<string, string | undefined>>
  *   `SignedAssertionFilePath` (`SignedAssertionFileDiskPath`, default `AZURE_FEDERATED_TOKEN_FILE`).
  *   Entries with `Skip: true` or another type (Key Vault, certificate stores, managed identity) are
  *   skipped; if none is usable, loading fails.
+ *
+ * The distributed token cache is read from its own `TokenCache` section: `TokenCache__Store`,
+ * `TokenCache__Redis__Url`, `TokenCache__Redis__KeyPrefix`, `TokenCache__Encryption__Keys`
+ * (base64, newest first), `TokenCache__L2TimeoutMs`.
  *
  * Extra CA certificates are not read here: set `NODE_EXTRA_CA_CERTS` for the process, or pass
  * `trustedCa` in code. Values are only read here; `AuthModule` validates them at bootstrap.
@@ -153,6 +158,7 @@ export function loadAzureAdOptions(
   }
   const described = clientCredentials(section, raw, lookup, sendX5c);
   if (described) Object.assign(options, described);
+  set('tokenCache', loadTokenCacheOptions(lookup));
   return options;
 }
 

@@ -88,7 +88,12 @@ export class RedisTokenCacheStore implements TokenCacheStore {
    */
   static async fromUrl(
     url: string,
-    options: { readonly keyPrefix?: string; readonly onError?: (error: Error) => void } = {},
+    options: {
+      readonly keyPrefix?: string;
+      readonly onError?: (error: Error) => void;
+      /** Longest wait for the first connection. @default 1000 */
+      readonly readyTimeoutMs?: number;
+    } = {},
   ): Promise<RedisTokenCacheStore> {
     let Redis: typeof import('ioredis').Redis;
     try {
@@ -113,6 +118,10 @@ export class RedisTokenCacheStore implements TokenCacheStore {
     });
     // Without a listener ioredis prints every connection error; the L2 monitor counts them instead.
     client.on('error', (error: Error) => options.onError?.(error));
+    // Without an offline queue, commands sent before the connection is ready fail; give the first
+    // connection a moment so that a normal start does not begin with an outage window. A Redis that
+    // is down delays bootstrap by this much at most, and never fails it.
+    await waitUntilReady(client, options.readyTimeoutMs ?? 1_000);
     const store = new RedisTokenCacheStore({ client, keyPrefix: options.keyPrefix });
     store.ownsClient = true;
     return store;
@@ -160,4 +169,24 @@ export class RedisTokenCacheStore implements TokenCacheStore {
     if (!/[%{}]/.test(key)) return this.keyPrefix + key;
     return this.keyPrefix + key.replace(/[%{}]/g, (c) => (c === '%' ? '%25' : c === '{' ? '%7B' : '%7D'));
   }
+}
+
+function waitUntilReady(
+  client: {
+    status: string;
+    once(event: 'ready', listener: () => void): unknown;
+    off(event: 'ready', listener: () => void): unknown;
+  },
+  timeoutMs: number,
+): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.once('ready', done);
+  });
 }
