@@ -32,6 +32,9 @@ const common = {
 /** @type {import('jest').Config} */
 export default {
   globalSetup: '<rootDir>/test/global-setup.mjs',
+  // Jest reads testTimeout from the global config only: the e2e project's own value is ignored, and
+  // on a loaded machine the default 5 s cuts suites that start an emulator in beforeAll.
+  testTimeout: 30000,
   projects: [
     {
       ...common,

@@ -82,7 +82,7 @@ describeWithRedis('Redis L2 shared by API replicas (real Redis, emulator over HT
   beforeAll(async () => {
     emu = await startEntraEmulator();
     raw = new Redis(redisUrl);
-  });
+  }, 60_000);
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.close()));
     const keys = await raw.keys(`${prefix}*`);

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { loadAzureAdOptions, RedisTokenCacheStore } from 'nest-identity-web';
+import { Test } from '@nestjs/testing';
+import { AuthModule, loadAzureAdOptions, RedisTokenCacheStore } from 'nest-identity-web';
 import { describeWithRedis, redisUrl } from '../../../../test/support/redis.js';
+import { ThrowawayRedis } from '../../../../test/support/redis-server.js';
 
 describeWithRedis('RedisTokenCacheStore (real Redis)', () => {
   const prefix = `niw-test:${randomUUID()}:`;
@@ -45,6 +47,32 @@ describeWithRedis('RedisTokenCacheStore (real Redis)', () => {
 
   it('refuses a key prefix with a hash tag', () => {
     expect(() => new RedisTokenCacheStore({ client: raw, keyPrefix: '{all}:' })).toThrow(/NIW5001/);
+  });
+
+  it('AuthModule closes the client it created from a URL, and leaves a passed client open', async () => {
+    // A private server, so that the connection count is ours alone.
+    const server = await ThrowawayRedis.start();
+    const client = new Redis(server.url);
+    const probe = new Redis(server.url);
+    try {
+      const base = { tenantId: 't', clientId: 'c', clientSecret: 's' };
+      const owned = await Test.createTestingModule({
+        imports: [AuthModule.forRoot({ ...base, tokenCache: { redis: { url: server.url } } })],
+      }).compile();
+      const borrowed = await Test.createTestingModule({
+        imports: [AuthModule.forRoot({ ...base, tokenCache: { redis: { client } } })],
+      }).compile();
+      const connections = async () => ((await probe.client('LIST')) as string).split('\n').filter(Boolean).length;
+      expect(await connections()).toBe(3);
+      await owned.close();
+      await borrowed.close();
+      expect(await connections()).toBe(2);
+      expect(client.status).toBe('ready');
+    } finally {
+      client.disconnect();
+      probe.disconnect();
+      await server.stop();
+    }
   });
 
   it('leaves a client it did not create open', async () => {
