@@ -226,7 +226,7 @@ describeWithRedis('Redis L2 shared by API replicas (real Redis, emulator over HT
       const own = await replica({ store: 'redis', redis: { url: hung.url, keyPrefix: prefix } });
       // A user's client without a ready check: commands are sent and never answered, so each read
       // is cut by the L2 timeout and the outage window then skips the L2.
-      client = new Redis(hung.url, { enableReadyCheck: false, maxRetriesPerRequest: 0, commandTimeout: 200 });
+      client = new Redis(hung.url, { enableReadyCheck: false, maxRetriesPerRequest: 0 });
       client.on('error', () => {});
       const borrowed = await replica({ store: 'redis', redis: { client, keyPrefix: prefix }, l2TimeoutMs: 50 });
       for (const app of [own, borrowed]) {
