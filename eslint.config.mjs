@@ -50,6 +50,25 @@ export default defineConfig(
     },
   },
   {
+    // Tests may use the library's test fakes (libs/auth/src/testing/) by path: they are not part of
+    // the public package. Any other path into libs/ is still refused.
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)libs/(?!auth/src/testing/)',
+              message:
+                "Import the library by its package name ('nest-identity-web' or '@nest-identity-web/entra-emulator'), never by path; only libs/auth/src/testing/ may be imported by path.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {

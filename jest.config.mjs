@@ -31,10 +31,10 @@ const common = {
 
 /** @type {import('jest').Config} */
 export default {
-  globalSetup: '<rootDir>/test/global-setup.mjs',
-  // Jest reads testTimeout from the global config only: the e2e project's own value is ignored, and
-  // on a loaded machine the default 5 s cuts suites that start an emulator in beforeAll.
+  // A global option: jest ignores testTimeout inside a project. e2e suites start servers and the
+  // emulator, and a loaded machine makes RSA key generation slow.
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/global-setup.mjs',
   projects: [
     {
       ...common,
@@ -49,7 +49,6 @@ export default {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/apps/**/test/**/*.e2e-spec.ts'],
-      testTimeout: 30000,
     },
   ],
 };

@@ -1,4 +1,5 @@
-// `npm test`: the whole gate, in order: lint, format, typecheck, public-API docs, Redis check, unit and e2e suites.
+// `npm test`: the whole gate, in order: lint, format, typecheck, dependency rules, public-API docs, Redis check,
+// unit and e2e suites.
 // Ends with one summary line "gate: N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 step('lint (eslint)', npx, ['eslint', '.', '--max-warnings=0']);
 step('format (prettier --check)', npx, ['prettier', '--check', '.', '--log-level', 'warn']);
 step('typecheck (tsc --noEmit)', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+step('dependency rules (dependency-cruiser)', process.execPath, ['scripts/depcheck.mjs']);
 step('public API (JSDoc with @example, no any)', process.execPath, [
   'scripts/check-public-api.mjs',
   'libs/auth/src/index.ts',

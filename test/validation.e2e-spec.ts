@@ -13,7 +13,7 @@ import {
   TENANTS,
   unsignedToken,
   type LocalIdp,
-} from './support/local-idp.js';
+} from '../libs/auth/src/testing/local-idp.js';
 import { createProtectedApp, type Platform } from './support/protected-app.js';
 
 type Strategy = 'entra' | 'passport-azure-ad';

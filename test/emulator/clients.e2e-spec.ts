@@ -69,8 +69,10 @@ describe('emulator with other real clients', () => {
         azp: demoClient.clientId,
         azpacr: '0',
         roles: ['Admin.All'],
-        amr: ['pwd'],
       });
+      // Entra's v2 access tokens have no `amr`, and `idtyp` only on app tokens.
+      expect(decode(r!.accessToken)['amr']).toBeUndefined();
+      expect(decode(r!.accessToken)['idtyp']).toBeUndefined();
       // The refresh token works through the refresh_token grant.
       const silent = await app.acquireTokenSilent({ account: r!.account!, scopes: [todolistService.scopeUri] });
       expect(decode(silent.accessToken)).toMatchObject({ aud: todolistService.clientId, oid: alice.oid });
@@ -133,6 +135,7 @@ describe('emulator with other real clients', () => {
         redirect_uri: 'http://localhost:5000/cb',
         scope: 'openid',
         username: alice.upn,
+        password: alice.password,
       });
       const posted = await emu.fetch(url.split('?')[0]!, {
         method: 'POST',

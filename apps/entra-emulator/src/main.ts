@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { startEntraEmulator, type DirectoryInput } from '@nest-identity-web/entra-emulator';
 import { startStandIns } from './stand-ins/index.js';
 
-// `npm run emulator [-- --port 8443 --controls --directory ./directory.json --token-lifetime 600]`
+// `npm run emulator [-- --port 8443 --controls --directory ./directory.json --token-lifetime 600
+//   --metadata-extensions --sts-v1-issuer]`
 const { values } = parseArgs({
   options: {
     port: { type: 'string' },
@@ -11,6 +12,8 @@ const { values } = parseArgs({
     directory: { type: 'string' },
     'token-lifetime': { type: 'string' },
     'cert-dir': { type: 'string' },
+    'metadata-extensions': { type: 'boolean', default: false },
+    'sts-v1-issuer': { type: 'boolean', default: false },
   },
   allowPositionals: false,
 });
@@ -25,6 +28,8 @@ const emu = await startEntraEmulator({
   ...(directory ? { directory } : {}),
   ...(lifetime ? { tokenLifetimeSeconds: Number(lifetime) } : {}),
   ...(values['cert-dir'] ? { certDir: values['cert-dir'] } : {}),
+  metadataExtensions: values['metadata-extensions'] || process.env['EMULATOR_METADATA_EXTENSIONS'] === '1',
+  stsV1Issuer: values['sts-v1-issuer'] || process.env['EMULATOR_STS_V1_ISSUER'] === '1',
 }).catch((e: unknown) => {
   const code = (e as { code?: unknown } | null)?.code;
   console.error(
@@ -72,3 +77,4 @@ const stop = (signal: string) => {
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGHUP', () => stop('SIGHUP'));

@@ -14,7 +14,8 @@ import { HealthController } from './health.controller.js';
 /**
  * Root module of my-api, the middle-tier web API of the sample: accepts tokens for its own
  * `access_as_user` scope and calls todolist-service, Microsoft Graph and Azure Resource Manager on
- * behalf of the user, and todolist-service as itself.
+ * behalf of the user through the library's `DownstreamApi` (configured from `DownstreamApis__*`),
+ * and todolist-service as itself.
  *
  * @example
  * ```ts

@@ -1,3 +1,4 @@
+import type { DownstreamApiOptions } from './downstream-api/downstream-api-options.interface.js';
 import type { IdentityProviderTransport } from './http/identity-provider-transport.interface.js';
 import type {
   ClientAssertionCallback,
@@ -172,4 +173,20 @@ export interface AuthModuleOptions {
    * ```
    */
   identityProviderTransport?: IdentityProviderTransport;
+
+  // --- downstream APIs (downstream-api/) ---
+
+  /**
+   * Named downstream APIs for `DownstreamApi` (Microsoft.Identity.Web's `DownstreamApis` section;
+   * `loadAzureAdOptions` reads `DownstreamApis__<Name>__*` settings into it). Names are
+   * case-insensitive. Validated at bootstrap (NIW1012).
+   * @example
+   * ```ts
+   * AuthModule.forRoot({
+   *   ...options,
+   *   downstreamApis: { Graph: { baseUrl: 'https://graph.microsoft.com/v1.0', scopes: ['https://graph.microsoft.com/.default'] } },
+   * });
+   * ```
+   */
+  downstreamApis?: Readonly<Record<string, DownstreamApiOptions>>;
 }

@@ -1,29 +1,41 @@
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { AuthErrorCode } from './errors/auth-error-codes.js';
 import { AuthConfigurationError } from './errors/auth.error.js';
+import type { IdentityProviderTransport } from './http/identity-provider-transport.interface.js';
+import { isTenantIdentifier } from './tenant-id.util.js';
+import {
+  normalizeTokenAcquisitionOptions,
+  type TokenAcquisitionSettings,
+} from './token-acquisition/token-acquisition-options.normalize.js';
 import {
   normalizeValidationOptions,
   type NormalizedValidationOptions,
 } from './validation/validation-options.normalize.js';
 
 /**
- * Options after validation, with defaults applied.
+ * The module's settings: every option validated once, at bootstrap, with defaults applied. One
+ * object, injected with `NORMALIZED_AUTH_OPTIONS`; token acquisition also finds its part under
+ * `TOKEN_ACQUISITION_SETTINGS`.
  * @internal
  */
 export interface NormalizedAuthOptions {
+  /** The cloud's login host, with a trailing slash. */
   readonly instance: string;
   readonly tenantId: string;
   readonly clientId: string;
   readonly trustedCa: readonly string[];
+  /** The transport given in the options, if any (otherwise the module builds one). */
+  readonly identityProviderTransport: IdentityProviderTransport | undefined;
   /** Incoming token validation (validation/, authorization/). */
   readonly validation: NormalizedValidationOptions;
+  /** Token acquisition (token-acquisition/, token-cache/). */
+  readonly acquisition: TokenAcquisitionSettings;
 }
 
-const TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
-
 /**
- * Validates options once, at bootstrap, and applies defaults.
- * @throws AuthConfigurationError on the first invalid option
+ * Validates options once, at bootstrap, and applies defaults: the shared part (client, instance,
+ * tenant), then incoming validation, then token acquisition.
+ * @throws AuthConfigurationError (`NIW1xxx`) on the first invalid option
  * @internal
  */
 export function normalizeAuthOptions(options: AuthModuleOptions): NormalizedAuthOptions {
@@ -49,16 +61,21 @@ export function normalizeAuthOptions(options: AuthModuleOptions): NormalizedAuth
       'Microsoft Entra ID and msal-node only accept https authorities; for local tests use the emulator, which serves https.',
     ]);
   }
-  if (typeof options.tenantId !== 'string' || !TENANT.test(options.tenantId)) {
+  if (!isTenantIdentifier(options.tenantId)) {
     throw AuthConfigurationError.create(AuthErrorCode.InvalidTenantId, 'tenantId is missing or malformed.', [
       'Set AzureAd__TenantId to a tenant GUID, a verified domain, "organizations" or "common".',
     ]);
   }
-  return {
+  const base = {
     instance: url.href.endsWith('/') ? url.href : `${url.href}/`,
     tenantId: options.tenantId,
     clientId: options.clientId.trim(),
+  };
+  return {
+    ...base,
     trustedCa: options.trustedCa ?? [],
+    identityProviderTransport: options.identityProviderTransport,
     validation: normalizeValidationOptions(options),
+    acquisition: normalizeTokenAcquisitionOptions(options, base),
   };
 }

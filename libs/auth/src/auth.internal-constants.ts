@@ -6,5 +6,15 @@ export const BEARER_AUTHENTICATOR = Symbol('BEARER_AUTHENTICATOR');
 export const TOKEN_ACQUISITION_SETTINGS = Symbol('TOKEN_ACQUISITION_SETTINGS');
 /** Injection token of the identity-provider transport used for token acquisition. @internal */
 export const IDP_TRANSPORT = Symbol('IDP_TRANSPORT');
+/** Injection token of the token cache (L1 → L2 → single-flight acquisition). @internal */
+export const TOKEN_CACHE = Symbol('TOKEN_CACHE');
+/** Injection token of the client credential provider (secret, certificate, assertion or file). @internal */
+export const CLIENT_CREDENTIAL_PROVIDER = Symbol('CLIENT_CREDENTIAL_PROVIDER');
+/** Injection token of the factory of short-lived msal-node clients. @internal */
+export const MSAL_CLIENT_FACTORY = Symbol('MSAL_CLIENT_FACTORY');
+/** Injection token of the sender of one token request through msal-node. @internal */
+export const MSAL_TOKEN_REQUESTER = Symbol('MSAL_TOKEN_REQUESTER');
+/** Injection token of the one OpenID metadata provider (signing keys and msal authority metadata). @internal */
+export const OPENID_METADATA = Symbol('OPENID_METADATA');
 /** Injection token of the L2 token cache (`DistributedTokenCache`, or `null` without one). @internal */
 export const TOKEN_CACHE_L2 = Symbol('TOKEN_CACHE_L2');

@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { AuthConfigurationError, AuthErrorCode, AuthModule, type AuthModuleOptions } from 'nest-identity-web';
-import { NORMALIZED_AUTH_OPTIONS } from './auth.internal-constants.js';
+import {
+  AuthConfigurationError,
+  AuthErrorCode,
+  AuthModule,
+  type AuthModuleOptions,
+  InjectAuthOptions,
+} from 'nest-identity-web';
+import { NORMALIZED_AUTH_OPTIONS, TOKEN_ACQUISITION_SETTINGS } from './auth.internal-constants.js';
 import type { NormalizedAuthOptions } from './auth-options.normalize.js';
 
 const valid: AuthModuleOptions = { tenantId: 'contoso.onmicrosoft.com', clientId: 'api-client-id' };
@@ -59,13 +66,13 @@ describe.each(variants)('AuthModule.%s', (_name, register) => {
     [
       'both a secret and a certificate',
       { clientSecret: 's3cr3t-value', clientCertificate: { privateKeyPem: 'x', certificatePem: 'y' } },
-      AuthErrorCode.InvalidClientCredential,
+      AuthErrorCode.InvalidClientCredentialOption,
     ],
-    ['a non-string clientSecret', { clientSecret: 42 }, AuthErrorCode.InvalidClientCredential],
+    ['a non-string clientSecret', { clientSecret: 42 }, AuthErrorCode.InvalidClientCredentialOption],
     [
       'an unreadable certificate',
       { clientCertificate: { privateKeyPem: 'not-a-key', certificatePem: 'not-a-cert' } },
-      AuthErrorCode.InvalidClientCredential,
+      AuthErrorCode.InvalidClientCredentialOption,
     ],
     [
       'clientCapabilities given as one string',
@@ -86,7 +93,30 @@ describe.each(variants)('AuthModule.%s', (_name, register) => {
     const error = await setup({ ...valid, ...(bad as Partial<AuthModuleOptions>) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthConfigurationError);
     expect((error as AuthConfigurationError).code).toBe(code);
+    // Every error that stops the application at bootstrap is in the configuration range.
+    expect(code).toMatch(/^NIW1\d{3}$/);
     expect((error as Error).message).toContain('Potential solutions');
     expect((error as Error).message).not.toContain('s3cr3t-value');
+  });
+
+  it('normalises the options once: token acquisition gets the acquisition part of the same settings', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [register({ ...valid, clientSecret: 's' })],
+    }).compile();
+    const settings = moduleRef.get<NormalizedAuthOptions>(NORMALIZED_AUTH_OPTIONS);
+    expect(moduleRef.get(TOKEN_ACQUISITION_SETTINGS)).toBe(settings.acquisition);
+    expect(settings.acquisition).toMatchObject({ clientId: 'api-client-id', tenantId: 'contoso.onmicrosoft.com' });
+    expect(settings.validation.strategy).toBe('entra');
+  });
+
+  it('InjectAuthOptions() gives a consumer the options the module was configured with', async () => {
+    @Injectable()
+    class Consumer {
+      constructor(@InjectAuthOptions() readonly options: AuthModuleOptions) {}
+    }
+    @Module({ imports: [register(valid)], providers: [Consumer] })
+    class FeatureModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [FeatureModule] }).compile();
+    expect(moduleRef.get(Consumer).options).toMatchObject(valid);
   });
 });

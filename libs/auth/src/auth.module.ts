@@ -4,22 +4,25 @@ import { AUTH_MODULE_OPTIONS, ConfigurableModuleClass } from './auth.module-defi
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { type NormalizedAuthOptions, normalizeAuthOptions } from './auth-options.normalize.js';
 import { validationExports, validationProviders } from './validation/validation.providers.js';
+import { AuthGuard } from './authorization/auth.guard.js';
 import {
   IDP_TRANSPORT,
   NORMALIZED_AUTH_OPTIONS,
+  OPENID_METADATA,
   TOKEN_ACQUISITION_SETTINGS,
   TOKEN_CACHE_L2,
 } from './auth.internal-constants.js';
 import type { IdentityProviderTransport } from './http/identity-provider-transport.interface.js';
 import { IdpHttpClient } from './http/idp-http-client.js';
-import { TokenAcquisitionExceptionFilter } from './token-acquisition/claims-challenge.filter.js';
+import { OpenIdMetadataProvider } from './http/openid-metadata.provider.js';
+import { AuthExceptionFilter } from './errors/auth-exception.filter.js';
 import { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
-import { normalizeTokenAcquisitionOptions } from './token-acquisition/token-acquisition-options.normalize.js';
 import { TokenAcquisitionService } from './token-acquisition/token-acquisition.service.js';
+import { tokenAcquisitionProviders } from './token-acquisition/token-acquisition.providers.js';
 import { TokenAcquisitionStatistics } from './token-acquisition/token-acquisition-statistics.js';
 import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
-import { createDistributedTokenCache, type DistributedTokenCache } from './token-cache/distributed-token-cache.js';
-import type { TokenAcquisitionSettings } from './token-acquisition/token-acquisition-options.normalize.js';
+import { downstreamApiExports, downstreamApiProviders } from './downstream-api/downstream-api.providers.js';
+import type { DistributedTokenCache } from './token-cache/distributed-token-cache.js';
 
 /**
  * The nest-identity-web module: validates incoming Microsoft Entra ID bearer tokens and acquires
@@ -39,39 +42,57 @@ import type { TokenAcquisitionSettings } from './token-acquisition/token-acquisi
 @Module({
   providers: [
     {
+      // Every option is validated once, here; the rest of the module injects this object.
       provide: NORMALIZED_AUTH_OPTIONS,
       inject: [AUTH_MODULE_OPTIONS],
       useFactory: (options: AuthModuleOptions) => normalizeAuthOptions(options),
     },
     {
+      provide: TOKEN_ACQUISITION_SETTINGS,
+      inject: [NORMALIZED_AUTH_OPTIONS],
+      useFactory: (settings: NormalizedAuthOptions) => settings.acquisition,
+    },
+    {
       // One transport for metadata, JWKS and the token endpoint: one keep-alive pool, one CA list.
       provide: IDP_TRANSPORT,
-      inject: [AUTH_MODULE_OPTIONS, NORMALIZED_AUTH_OPTIONS],
-      useFactory: (options: AuthModuleOptions, normalized: NormalizedAuthOptions): IdentityProviderTransport =>
-        options.identityProviderTransport ??
-        new IdpHttpClient({ ca: normalized.trustedCa, timeoutMs: options.tokenRequestTimeoutMs }),
+      inject: [NORMALIZED_AUTH_OPTIONS],
+      useFactory: (settings: NormalizedAuthOptions): IdentityProviderTransport =>
+        settings.identityProviderTransport ??
+        new IdpHttpClient({ ca: settings.trustedCa, timeoutMs: settings.acquisition.timeoutMs }),
+    },
+    {
+      // One OpenID metadata provider for validation (signing keys) and acquisition (msal authority).
+      provide: OPENID_METADATA,
+      inject: [NORMALIZED_AUTH_OPTIONS, IDP_TRANSPORT],
+      useFactory: (settings: NormalizedAuthOptions, transport: IdentityProviderTransport) =>
+        new OpenIdMetadataProvider(transport, {
+          instance: settings.instance,
+          tenantId: settings.tenantId,
+          refreshIntervalMs: settings.validation.metadataRefreshIntervalMs,
+          unknownKeyRefreshIntervalMs: settings.validation.unknownKeyRefreshIntervalMs,
+          authorityTimeoutMs: settings.acquisition.timeoutMs,
+          now: settings.acquisition.cache.now,
+        }),
     },
     ...validationProviders,
+    AuthGuard,
     // --- token acquisition ---
-    {
-      provide: TOKEN_ACQUISITION_SETTINGS,
-      inject: [AUTH_MODULE_OPTIONS, NORMALIZED_AUTH_OPTIONS],
-      useFactory: (options: AuthModuleOptions, base: NormalizedAuthOptions) =>
-        normalizeTokenAcquisitionOptions(options, base),
-    },
     TokenAcquisitionStatistics,
-    {
-      // Async: a Redis URL imports the optional peer `ioredis` here, so a missing package fails bootstrap.
-      provide: TOKEN_CACHE_L2,
-      inject: [TOKEN_ACQUISITION_SETTINGS, TokenAcquisitionStatistics],
-      useFactory: (settings: TokenAcquisitionSettings, stats: TokenAcquisitionStatistics) =>
-        createDistributedTokenCache(settings.cache.l2, stats, settings.cache.now),
-    },
+    ...tokenAcquisitionProviders,
     TokenAcquisitionService,
     { provide: ITokenAcquisition, useExisting: TokenAcquisitionService },
-    { provide: APP_FILTER, useClass: TokenAcquisitionExceptionFilter },
+    { provide: APP_FILTER, useClass: AuthExceptionFilter },
+    ...downstreamApiProviders(AUTH_MODULE_OPTIONS),
   ],
-  exports: [NORMALIZED_AUTH_OPTIONS, ...validationExports, ITokenAcquisition, TokenAcquisitionStatistics],
+  exports: [
+    AUTH_MODULE_OPTIONS,
+    NORMALIZED_AUTH_OPTIONS,
+    ...validationExports,
+    AuthGuard,
+    ITokenAcquisition,
+    TokenAcquisitionStatistics,
+    ...downstreamApiExports,
+  ],
 })
 export class AuthModule extends ConfigurableModuleClass implements NestModule, OnModuleDestroy {
   constructor(

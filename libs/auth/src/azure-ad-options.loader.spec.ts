@@ -13,7 +13,7 @@ import {
   ITokenAcquisition,
   loadAzureAdOptions,
 } from 'nest-identity-web';
-import { entraError, FakeIdentityProvider } from '../../../test/support/fake-identity-provider.js';
+import { entraError, FakeIdentityProvider } from './testing/fake-identity-provider.js';
 
 const TID = '72f988bf-0000-4000-8000-000000000001';
 const base = { AzureAd__TenantId: TID, AzureAd__ClientId: 'api' };
@@ -90,9 +90,9 @@ describe('loadAzureAdOptions (credentials and token acquisition settings)', () =
     } catch (e) {
       error = e;
     }
-    expect(error).toMatchObject({ code: AuthErrorCode.InvalidClientCredential });
+    expect(error).toMatchObject({ code: AuthErrorCode.InvalidClientCredentialOption });
     expect(() => loadAzureAdOptions({ ...base, AzureAd__ClientCertificate__PrivateKeyPath: file('key.pem') })).toThrow(
-      expect.objectContaining({ code: AuthErrorCode.InvalidClientCredential }),
+      expect.objectContaining({ code: AuthErrorCode.InvalidClientCredentialOption }),
     );
   });
 
@@ -117,7 +117,7 @@ describe('loadAzureAdOptions (credentials and token acquisition settings)', () =
       } catch (e) {
         error = e;
       }
-      expect(error).toMatchObject({ code: AuthErrorCode.InvalidClientCredential });
+      expect(error).toMatchObject({ code: AuthErrorCode.InvalidClientCredentialOption });
       expect((error as Error).message).not.toContain('s3cr3t-content');
       expect((error as Error).message).not.toContain('PRIVATE KEY-----');
     }
@@ -131,7 +131,7 @@ describe('loadAzureAdOptions (credentials and token acquisition settings)', () =
         AzureAd__ClientCredentials__0__SourceType: 'Path',
         AzureAd__ClientCredentials__0__CertificateDiskPath: file('bad-bundle.pem'),
       }),
-    ).toThrow(expect.objectContaining({ code: AuthErrorCode.InvalidClientCredential }));
+    ).toThrow(expect.objectContaining({ code: AuthErrorCode.InvalidClientCredentialOption }));
   });
 
   it('reads Microsoft.Identity.Web ClientCredentials: the first usable entry wins', async () => {
@@ -168,10 +168,10 @@ describe('loadAzureAdOptions (credentials and token acquisition settings)', () =
     ).toMatchObject({ signedAssertionFilePath: '/var/run/secrets/azure/tokens/azure-identity-token' });
   });
 
-  it('fails with NIW4006 when no ClientCredentials entry is usable, and on a PKCS#12 file', async () => {
+  it('fails with NIW1009 when no ClientCredentials entry is usable, and on a PKCS#12 file', async () => {
     expect(() =>
       loadAzureAdOptions({ ...base, AzureAd__ClientCredentials__0__SourceType: 'StoreWithThumbprint' }),
-    ).toThrow(expect.objectContaining({ code: AuthErrorCode.InvalidClientCredential }));
+    ).toThrow(expect.objectContaining({ code: AuthErrorCode.InvalidClientCredentialOption }));
     await writeFile(file('cert.pfx'), Buffer.from([0x30, 0x82, 0x0a, 0x01, 0x02]));
     expect(() =>
       loadAzureAdOptions({

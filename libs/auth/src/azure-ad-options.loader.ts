@@ -5,9 +5,11 @@ import type {
   ClientCertificateCredential,
   ClientCertificateLoader,
 } from './token-acquisition/client-credentials.interface.js';
+import { configurationReader } from './configuration-key.util.js';
 import { AuthErrorCode } from './errors/auth-error-codes.js';
 import { AuthConfigurationError } from './errors/auth.error.js';
 import { checkCertificate } from './token-acquisition/token-acquisition-options.normalize.js';
+import { readDownstreamApiSettings } from './downstream-api/downstream-api.settings.js';
 import { loadTokenCacheOptions } from './token-cache/token-cache-options.loader.js';
 
 /**
@@ -43,6 +45,9 @@ export type AzureAdSettingsSource = Readonly<Record<string, string | undefined>>
  *   Entries with `Skip: true` or another type (Key Vault, certificate stores, managed identity) are
  *   skipped; if none is usable, loading fails.
  *
+ * The `DownstreamApis` section is read too: `DownstreamApis__<Name>__BaseUrl`, `__Scopes`,
+ * `__AppScope`, `__RequestAppToken`, `__RelativePath`, `__TimeoutMs`, `__AllowHttp`,
+ * `__ExtraHeaderParameters__<Header>`, `__ExtraQueryParameters__<Name>` (see `DownstreamApi`).
  * The distributed token cache is read from its own `TokenCache` section: `TokenCache__Store`,
  * `TokenCache__Redis__Url`, `TokenCache__Redis__KeyPrefix`, `TokenCache__Encryption__Keys`
  * (base64, newest first), `TokenCache__L2TimeoutMs`.
@@ -60,8 +65,8 @@ export type AzureAdSettingsSource = Readonly<Record<string, string | undefined>>
  * // or
  * AuthModule.forRoot(loadAzureAdOptions(process.env));
  * ```
- * @throws AuthConfigurationError when a numeric or boolean setting is malformed (NIW3105), or a
- *   credential file cannot be read or no `ClientCredentials` entry is usable (NIW4006)
+ * @throws AuthConfigurationError when a numeric or boolean setting is malformed (NIW1008), or a
+ *   credential file cannot be read or no `ClientCredentials` entry is usable (NIW1009)
  * @see https://learn.microsoft.com/entra/identity-platform/scenario-protected-web-api-app-configuration
  * @see https://learn.microsoft.com/entra/msal/dotnet/microsoft-identity-web/credential-descriptions
  */
@@ -69,17 +74,9 @@ export function loadAzureAdOptions(
   source: AzureAdSettingsSource = process.env,
   section = 'AzureAd',
 ): AuthModuleOptions {
-  const lookup = (name: string): unknown =>
-    typeof source.get === 'function'
-      ? (source as { get(k: string): unknown }).get(name)
-      : (source as Record<string, unknown>)[name];
-  const raw = (key: string): unknown => {
-    for (const name of [`${section}__${key}`, `${section}:${key.replaceAll('__', ':')}`]) {
-      const value = lookup(name);
-      if (value !== undefined && value !== null && value !== '') return value;
-    }
-    return undefined;
-  };
+  const lookup = configurationReader(source);
+  // `AzureAd__Key`, or `AzureAd:Key` through a ConfigService: the one reader tries both forms.
+  const raw = (key: string): unknown => lookup(`${section}__${key}`);
   const text = (key: string): string | undefined => scalar(raw(key));
   const list = (key: string): string[] | undefined => {
     const v = raw(key);
@@ -137,7 +134,7 @@ export function loadAzureAdOptions(
   set('appHomeTenantId', text('AppHomeTenantId'));
   set('clientCapabilities', list('ClientCapabilities'));
 
-  // Credentials. Several configured at once are reported by AuthModule at bootstrap (NIW4006).
+  // Credentials. Several configured at once are reported by AuthModule at bootstrap (NIW1009).
   const sendX5c = bool('SendX5C') ?? bool('ClientCertificate__SendX5c');
   set('clientSecret', text('ClientSecret'));
   set('signedAssertionFilePath', text('SignedAssertionFilePath'));
@@ -158,6 +155,7 @@ export function loadAzureAdOptions(
   }
   const described = clientCredentials(section, raw, lookup, sendX5c);
   if (described) Object.assign(options, described);
+  set('downstreamApis', readDownstreamApiSettings(source));
   set('tokenCache', loadTokenCacheOptions(lookup));
   return options;
 }
@@ -283,7 +281,7 @@ function x5c(sendX5c: boolean | undefined): { sendX5c?: boolean } {
 
 function credentialError(problem: string, solution: string, cause?: unknown): AuthConfigurationError {
   return AuthConfigurationError.create(
-    AuthErrorCode.InvalidClientCredential,
+    AuthErrorCode.InvalidClientCredentialOption,
     problem,
     [solution],
     cause === undefined ? undefined : { cause },

@@ -1,5 +1,6 @@
 export { AuthModule } from './auth.module.js';
 export type { AuthModuleOptions } from './auth-module-options.interface.js';
+export { InjectAuthOptions } from './auth-options.decorator.js';
 export { AuthErrorCode, type AuthErrorCodeValue } from './errors/auth-error-codes.js';
 export { AuthError, AuthConfigurationError } from './errors/auth.error.js';
 
@@ -8,7 +9,7 @@ export { ENTRA_STRATEGY_NAME, PASSPORT_AZURE_AD_STRATEGY_NAME, ClaimTypes } from
 export { loadAzureAdOptions, type AzureAdSettingsSource } from './azure-ad-options.loader.js';
 export { TokenValidationError } from './errors/token-validation.error.js';
 export { IdentityProviderUnavailableError } from './errors/identity-provider-unavailable.error.js';
-export type { AuthPrincipal } from './request-context/auth-principal.interface.js';
+export type { AuthPrincipal } from './principal/auth-principal.interface.js';
 export { EntraTokenValidator } from './validation/entra-token-validator.js';
 export { EntraJwtStrategy } from './validation/entra-jwt.strategy.js';
 export { AuthGuard, type AuthenticatedRequest } from './authorization/auth.guard.js';
@@ -38,7 +39,7 @@ export {
   TokenAcquisitionStatistics,
   type TokenAcquisitionStatisticsSnapshot,
 } from './token-acquisition/token-acquisition-statistics.js';
-export { TokenAcquisitionExceptionFilter } from './token-acquisition/claims-challenge.filter.js';
+export { AuthExceptionFilter, TokenAcquisitionExceptionFilter } from './errors/auth-exception.filter.js';
 export type {
   ClientAssertionCallback,
   ClientCertificateCredential,
@@ -67,3 +68,16 @@ export {
   type TokenAcquisitionFlow,
 } from './errors/token-acquisition.error.js';
 export { ClaimsChallengeError } from './errors/claims-challenge.error.js';
+
+// --- downstream APIs ---
+export { DownstreamApi } from './downstream-api/downstream-api.js';
+export { AuthorizationHeaderProvider } from './downstream-api/authorization-header-provider.js';
+export type {
+  DownstreamApiMethod,
+  DownstreamApiOptions,
+  DownstreamApiRawBody,
+  DownstreamApiRequest,
+  DownstreamApiResponseType,
+  DownstreamApiTypedRequest,
+} from './downstream-api/downstream-api-options.interface.js';
+export { DownstreamApiError, type DownstreamApiErrorDetails } from './errors/downstream-api.error.js';

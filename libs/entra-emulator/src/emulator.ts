@@ -1,113 +1,19 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
-import { EmulatorClock } from './controls/clock.js';
-import { FaultInjector, type FaultHandle, type FaultSpec } from './controls/faults.js';
-import { RequestLog, type RequestLogEntry, type RequestLogFilter } from './controls/request-log.js';
-import { createClientCertificateMaterial, defaultCertDir, loadCertStore } from './crypto/cert-store.js';
+import type { EmulatorClock } from './controls/clock.js';
+import type { FaultHandle, FaultInjector, FaultSpec } from './controls/faults.js';
+import type { RequestLog, RequestLogEntry, RequestLogFilter } from './controls/request-log.js';
+import { createClientCertificateMaterial } from './crypto/cert-store.js';
 import { signJwt, type JsonObject } from './crypto/jwt.js';
-import { SigningKeySet } from './crypto/signing-keys.js';
-import { DEFAULT_DIRECTORY } from './directory/default-directory.js';
-import { EmulatorConfigurationError, registerCertificate, ResolvedDirectory } from './directory/directory.js';
-import type { DirectoryInput } from './directory/directory.types.js';
+import { EmulatorConfigurationError, registerCertificate, type ResolvedDirectory } from './directory/directory.js';
+import type { ClientCertificate, IssueTokenOptions, SignInInput } from './emulator.types.js';
 import { createFetch, createNetworkClient, type EmulatorNetworkClient } from './network/trusting-client.js';
 import { EntraProtocolError, errorBody } from './protocol/errors.js';
-import { issuerFor, type EmulatorState } from './protocol/state.js';
-import { TokenService, type TokenResponse } from './protocol/token-service.js';
+import { tokenIssuer, type EmulatorState } from './protocol/state.js';
+import type { TokenResponse, TokenService } from './protocol/token-service.js';
 import { randomToken } from './util/encoding.js';
-import { EmulatorHandler, type ControlRouteHandler } from './server/handler.js';
 
-/**
- * Options of {@link startEntraEmulator}.
- *
- * @example
- * ```ts
- * const emu = await startEntraEmulator({ tokenLifetimeSeconds: 600, httpControls: true });
- * ```
- */
-export interface EntraEmulatorOptions {
-  /** The directory to serve. Default: {@link DEFAULT_DIRECTORY}. */
-  readonly directory?: DirectoryInput;
-  /** Port on 127.0.0.1. Default 0 (a free port). */
-  readonly port?: number;
-  /** Lifetime of issued tokens (`expires_in`). Default 3600. */
-  readonly tokenLifetimeSeconds?: number;
-  /** Serve the `/__emulator/*` control routes. Default false. */
-  readonly httpControls?: boolean;
-  /** Where the CA, the TLS leaf and the signing keys are cached. Default `<repo root>/.cache/entra-emulator`. */
-  readonly certDir?: string;
-  /**
-   * How long a client may take to send a whole request (headers and body). A slower one gets a JSON
-   * 408 and its connection is closed, so a stalled client never holds the emulator. Default 30000.
-   */
-  readonly requestTimeoutMs?: number;
-}
-
-/**
- * Options of {@link EntraEmulator.issueToken}.
- *
- * @example
- * ```ts
- * emu.issueToken({ aud: clientId, scp: 'access_as_user' }, { version: 1, alg: 'none' });
- * ```
- */
-export interface IssueTokenOptions {
-  /** Tenant (name, id or domain) for the default `iss` and `tid`. Default: the first tenant. */
-  readonly tenant?: string;
-  /** Token version for `iss`, `ver` and the header (`x5t` for v1). Default 2. */
-  readonly version?: 1 | 2;
-  /** Header `kid`. A published key's kid signs with that key (e.g. a retired one); any other value is just written. */
-  readonly kid?: string;
-  /** Algorithm: RS256 (default), RS384/512, PS256/384/512, ES256/384/512 (with `key`), HS256/384/512 (with `key`) or `none`. */
-  readonly alg?: string;
-  /** Signing key instead of the emulator's (PEM private key, KeyObject, or an HMAC secret). */
-  readonly key?: string | KeyObject | Buffer;
-  /** Extra header members; `undefined` removes a default one (e.g. `{ typ: undefined }`). */
-  readonly header?: Readonly<Record<string, unknown>>;
-}
-
-/**
- * Input of {@link EntraEmulator.signIn}.
- *
- * @example
- * ```ts
- * emu.signIn({ username: 'alice@contoso.onmicrosoft.com', clientId: DEFAULT_IDS.apps.demoClient.clientId, scopes: ['api://my-api/access_as_user'] });
- * ```
- */
-export interface SignInInput {
-  /** User principal name. */
-  readonly username: string;
-  /** Checked when given; omitted means "trust the test". */
-  readonly password?: string;
-  /** Client application. Default: the demo client (the first public client). */
-  readonly clientId?: string;
-  /** Scopes; `openid profile offline_access` are added. */
-  readonly scopes: readonly string[];
-  /** `claims` request (JSON string), e.g. the `claims` of a 50076 answer to sign in with MFA. */
-  readonly claims?: string;
-  /** Tenant to sign in to. Default: the user's tenant. */
-  readonly tenant?: string;
-}
-
-/**
- * A client certificate registered on an app, for client assertion tests.
- *
- * @example
- * ```ts
- * const cert = await emu.createClientCertificate(DEFAULT_IDS.apps.myApi.clientId);
- * new ConfidentialClientApplication({ auth: { clientId, authority, knownAuthorities: [emu.host],
- *   clientCertificate: { thumbprintSha256: cert.thumbprintSha256Hex, privateKey: cert.privateKeyPem } } });
- * ```
- */
-export interface ClientCertificate {
-  readonly privateKeyPem: string;
-  readonly certificatePem: string;
-  /** Hex SHA-1 thumbprint (msal `clientCertificate.thumbprint`, RS256 assertions). */
-  readonly thumbprintSha1Hex: string;
-  /** Hex SHA-256 thumbprint (msal `clientCertificate.thumbprintSha256`, PS256 assertions). */
-  readonly thumbprintSha256Hex: string;
-}
+export type { EntraEmulatorOptions, IssueTokenOptions, SignInInput, ClientCertificate } from './emulator.types.js';
 
 /**
  * A running emulator. Get one with {@link startEntraEmulator}; call {@link EntraEmulator.stop} when done.
@@ -203,9 +109,9 @@ export class EntraEmulator {
     return `${this.baseUrl}/${this.tenantOf(tenant).id}`;
   }
 
-  /** Issuer of tokens of `tenant` (`https://127.0.0.1:PORT/<tid>/v2.0`, or `.../<tid>/` for v1). */
+  /** Issuer of tokens of `tenant` (`https://127.0.0.1:PORT/<tid>/v2.0`; v1 `.../<tid>/`, or `https://sts.windows.net/<tid>/` with `stsV1Issuer`). */
   issuer(tenant?: string, version: 1 | 2 = 2): string {
-    return issuerFor(this.baseUrl, this.tenantOf(tenant).id, version);
+    return tokenIssuer(this.state, this.tenantOf(tenant).id, version);
   }
 
   /** v2 OpenID configuration URL of `tenant` (passport-azure-ad `identityMetadata`). */
@@ -225,7 +131,7 @@ export class EntraEmulator {
     const tenant = this.tenantOf(options.tenant);
     const now = this.clock.now();
     const payload: JsonObject = {
-      iss: issuerFor(this.baseUrl, tenant.id, version),
+      iss: tokenIssuer(this.state, tenant.id, version),
       iat: now,
       nbf: now,
       exp: now + this.state.tokenLifetimeSeconds,
@@ -341,6 +247,7 @@ export class EntraEmulator {
     this.clock.reset();
     this.state.refreshTokens.clear();
     this.state.authCodes.clear();
+    this.state.pendingSignIns.clear();
     this.state.tokenLifetimeSeconds = this.initialLifetime;
   }
 
@@ -366,183 +273,4 @@ export class EntraEmulator {
     if (!t) throw new EmulatorConfigurationError(`EMU1012: no tenant '${ref}' in the directory.`);
     return t;
   }
-
-  /** @internal */
-  controlRoutes(): ControlRouteHandler {
-    return async (method, path, body) => {
-      const b = (body ?? {}) as Record<string, unknown>;
-      const route = `${method} ${path.replace(/\/$/, '')}`;
-      switch (route) {
-        case 'POST /__emulator/tokens': {
-          const opts = (b['options'] ?? {}) as IssueTokenOptions & { keyPem?: string };
-          const { keyPem, ...rest } = opts;
-          const token = this.issueToken((b['claims'] ?? {}) as Record<string, unknown>, {
-            ...rest,
-            ...(keyPem ? { key: keyPem } : {}),
-          });
-          return { status: 200, body: { token } };
-        }
-        case 'POST /__emulator/sign-in':
-          if (typeof b['username'] !== 'string' || !Array.isArray(b['scopes']))
-            throw new TypeError('sign-in needs { "username": string, "scopes": string[] }');
-          try {
-            return { status: 200, body: this.signIn(b as unknown as SignInInput) };
-          } catch (e) {
-            if (e instanceof EntraProtocolError) return { status: e.status, body: e.body };
-            throw e;
-          }
-        case 'POST /__emulator/rotate-keys':
-          return { status: 200, body: { kid: await this.rotateKeys() } };
-        case 'POST /__emulator/faults': {
-          const r = b['route'];
-          const route_ =
-            typeof r === 'object' && r !== null && typeof (r as { regex?: unknown }).regex === 'string'
-              ? new RegExp((r as { regex: string }).regex)
-              : typeof r === 'string' && r.startsWith('/')
-                ? new RegExp(r)
-                : (r as FaultSpec['route']);
-          const handle = this.injectFault({ ...(b as unknown as FaultSpec), route: route_ });
-          return { status: 201, body: { id: handle.id } };
-        }
-        case 'DELETE /__emulator/faults':
-          this.clearFaults();
-          return { status: 200, body: { cleared: true } };
-        case 'GET /__emulator/requests':
-          return { status: 200, body: { requests: this.requests() } };
-        case 'POST /__emulator/reset':
-          this.reset();
-          return { status: 200, body: { reset: true } };
-        case 'POST /__emulator/clock': {
-          if (typeof b['advanceSeconds'] === 'number') this.clock.advance(b['advanceSeconds']);
-          if (typeof b['set'] === 'number') this.clock.set(b['set']);
-          if (b['reset'] === true) this.clock.reset();
-          return { status: 200, body: { now: this.clock.now(), offsetSeconds: this.clock.offsetSeconds } };
-        }
-        case 'GET /__emulator/clock':
-          return { status: 200, body: { now: this.clock.now(), offsetSeconds: this.clock.offsetSeconds } };
-        case 'GET /__emulator/directory':
-          return {
-            status: 200,
-            body: {
-              tenants: this.directory.tenants.map((t) => ({
-                name: t.name,
-                id: t.id,
-                domain: t.domain,
-                users: t.users.map((u) => ({ name: u.name, oid: u.oid, upn: u.upn })),
-              })),
-              apps: this.directory.apps.map((a) => ({
-                name: a.name,
-                clientId: a.clientId,
-                identifiers: a.identifiers,
-                publicClient: a.publicClient,
-              })),
-            },
-          };
-        default:
-          return { status: 404, body: { error: 'not_found', error_description: `no control route ${route}` } };
-      }
-    };
-  }
-}
-
-/**
- * Starts the emulator on 127.0.0.1 (port 0 by default) over HTTPS with a locally generated CA.
- *
- * @example
- * ```ts
- * import { startEntraEmulator, DEFAULT_IDS } from '@nest-identity-web/entra-emulator';
- * const emu = await startEntraEmulator();
- * console.log(emu.baseUrl, emu.caCertPath);
- * await emu.stop();
- * ```
- * @throws EmulatorConfigurationError when the directory or options are invalid.
- */
-export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Promise<EntraEmulator> {
-  const started = performance.now();
-  const lifetime = options.tokenLifetimeSeconds ?? 3600;
-  if (!Number.isInteger(lifetime) || lifetime < 1)
-    throw new EmulatorConfigurationError('EMU1013: tokenLifetimeSeconds must be a positive integer.');
-  const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new EmulatorConfigurationError('EMU1014: port must be 0..65535.');
-  const requestTimeout = options.requestTimeoutMs ?? 30_000;
-  if (!Number.isInteger(requestTimeout) || requestTimeout < 1)
-    throw new EmulatorConfigurationError('EMU1015: requestTimeoutMs must be a positive integer.');
-  const directory = new ResolvedDirectory(options.directory ?? DEFAULT_DIRECTORY);
-  const certDir = options.certDir ?? defaultCertDir();
-  const store = await loadCertStore(certDir);
-  const state: EmulatorState = {
-    baseUrl: '',
-    directory,
-    keys: new SigningKeySet(store.signingKeys),
-    clock: new EmulatorClock(),
-    tokenLifetimeSeconds: lifetime,
-    refreshTokens: new Map(),
-    authCodes: new Map(),
-  };
-  const tokens = new TokenService(state);
-  const faults = new FaultInjector();
-  const log = new RequestLog();
-  const server = https.createServer({
-    cert: store.tls.leafCertPem,
-    key: store.tls.leafKeyPem,
-    keepAliveTimeout: 5000,
-    requestTimeout: requestTimeout,
-    headersTimeout: requestTimeout,
-    // How often stalled requests are looked for; the default (30 s) would let them live that long.
-    connectionsCheckingInterval: Math.min(1000, requestTimeout),
-  });
-  const holder: { emulator?: EntraEmulator } = {};
-  const handler = new EmulatorHandler(
-    state,
-    tokens,
-    faults,
-    log,
-    options.httpControls ? (m, p, b) => holder.emulator!.controlRoutes()(m, p, b) : undefined,
-  );
-  server.on('request', handler.handle);
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    // Unparseable or stalled requests never reach the handler; answer them in Entra's shape too.
-    const pending = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (!socket.writable || pending?.headersSent) {
-      socket.destroy();
-      return;
-    }
-    const [status, reason, why] =
-      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', `the request was not received within ${requestTimeout} ms.`]
-        : err.code === 'HPE_HEADER_OVERFLOW'
-          ? [431, 'Request Header Fields Too Large', 'the request headers are too large.']
-          : [400, 'Bad Request', 'the HTTP request could not be parsed.'];
-    const body = JSON.stringify(
-      errorBody(new EntraProtocolError(status, 'invalid_request', 90004, `Request is not properly formatted: ${why}`), {
-        baseUrl: state.baseUrl,
-        nowSeconds: state.clock.now(),
-      }),
-    );
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncache-control: no-store\r\n` +
-        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const actualPort = (server.address() as AddressInfo).port;
-  state.baseUrl = `https://127.0.0.1:${actualPort}`;
-  const emulator = new EntraEmulator(server, state, tokens, faults, log, {
-    caCertPem: store.tls.caCertPem,
-    caCertPath: store.caCertPath,
-    caBundlePath: store.caBundlePath,
-    certDir,
-    port: actualPort,
-    startupMs: Math.round(performance.now() - started),
-  });
-  emulator.initialLifetime = lifetime;
-  holder.emulator = emulator;
-  return emulator;
 }

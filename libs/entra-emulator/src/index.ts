@@ -20,14 +20,9 @@ export {
   type ResolvedPolicy,
   type RegisteredCertificate,
 } from './directory/directory.js';
-export {
-  startEntraEmulator,
-  EntraEmulator,
-  type EntraEmulatorOptions,
-  type IssueTokenOptions,
-  type SignInInput,
-  type ClientCertificate,
-} from './emulator.js';
+export { EntraEmulator } from './emulator.js';
+export { startEntraEmulator } from './start-emulator.js';
+export type { EntraEmulatorOptions, IssueTokenOptions, SignInInput, ClientCertificate } from './emulator.types.js';
 export { EmulatorClock } from './controls/clock.js';
 export type { FaultSpec, FaultHandle } from './controls/faults.js';
 export type { RequestLogEntry, RequestLogFilter, EmulatorRoute } from './controls/request-log.js';

@@ -6,3 +6,4 @@ export {
   type StandInAuthOptions,
 } from './stand-ins.module.js';
 export { startStandIns, type RunningStandIns } from './start-stand-ins.js';
+export { CaeSessions, type CaeVerdict } from './cae-sessions.js';

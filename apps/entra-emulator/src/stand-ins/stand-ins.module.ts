@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from 'nest-identity-web';
 import { ArmSubscriptionsController } from './arm-subscriptions.controller.js';
-import { GraphMeController } from './graph-me.controller.js';
+import { CaeSessions } from './cae-sessions.js';
+import { GraphChallengeFilter, GraphMeController } from './graph-me.controller.js';
 
 /** Where the stand-ins find the identity provider. */
 export interface StandInAuthOptions {
@@ -18,11 +20,12 @@ export const ARM_APP_ID = '797f4846-ba00-4fd7-ba43-dac1f8f63013';
 
 /**
  * A stand-in for Microsoft Graph (`GET /v1.0/me`). It validates tokens with nest-identity-web like
- * any protected API: multi-tenant, v1 tokens, audience `https://graph.microsoft.com`.
+ * any protected API: multi-tenant, v1 tokens, audience `https://graph.microsoft.com`; and it
+ * evaluates revoked sessions as Graph's Continuous Access Evaluation does (`sessions`).
  */
 @Module({})
 export class GraphStandInModule {
-  static forRoot(options: StandInAuthOptions): DynamicModule {
+  static forRoot(options: StandInAuthOptions & { readonly sessions?: CaeSessions }): DynamicModule {
     return {
       module: GraphStandInModule,
       imports: [
@@ -35,6 +38,10 @@ export class GraphStandInModule {
         }),
       ],
       controllers: [GraphMeController],
+      providers: [
+        { provide: CaeSessions, useValue: options.sessions ?? new CaeSessions() },
+        { provide: APP_FILTER, useClass: GraphChallengeFilter },
+      ],
     };
   }
 }

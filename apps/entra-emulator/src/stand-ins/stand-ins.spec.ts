@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { armSubscriptionsFor } from './arm-subscriptions.js';
+import { CaeSessions } from './cae-sessions.js';
 import { graphUserFromClaims } from './graph-user.js';
 
 describe('Graph /me stand-in', () => {
@@ -42,5 +43,22 @@ describe('ARM /subscriptions stand-in', () => {
     expect(sub?.id).toBe(`/subscriptions/${sub?.subscriptionId}`);
     expect(armSubscriptionsFor(tid)).toEqual(list);
     expect(armSubscriptionsFor('other').value[0]?.subscriptionId).not.toBe(sub?.subscriptionId);
+  });
+});
+
+describe('Graph Continuous Access Evaluation', () => {
+  const oid = '22222222-0000-4000-8000-000000000001';
+
+  it('challenges a CAE token issued before the revocation for a newer one, and refuses a non-CAE one', () => {
+    const sessions = new CaeSessions(() => 1000);
+    expect(sessions.evaluate({ oid, iat: 900, xms_cc: ['cp1'] })).toEqual({ kind: 'ok' });
+    sessions.revokeSignInSessions(oid.toUpperCase());
+    expect(sessions.evaluate({ oid, iat: 999, xms_cc: ['CP1'] })).toEqual({
+      kind: 'challenge',
+      claims: '{"access_token":{"nbf":{"essential":true,"value":"1000"}}}',
+    });
+    expect(sessions.evaluate({ oid, iat: 999 })).toEqual({ kind: 'revoked' });
+    expect(sessions.evaluate({ oid, iat: 1000, xms_cc: ['cp1'] })).toEqual({ kind: 'ok' });
+    expect(sessions.evaluate({ oid: 'someone-else', iat: 1 })).toEqual({ kind: 'ok' });
   });
 });

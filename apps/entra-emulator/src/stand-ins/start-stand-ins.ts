@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { CaeSessions } from './cae-sessions.js';
 import { ArmStandInModule, GraphStandInModule, type StandInAuthOptions } from './stand-ins.module.js';
 
 /** The running stand-ins. */
@@ -8,6 +9,12 @@ export interface RunningStandIns {
   readonly graphBaseUrl: string;
   /** ARM base URL, e.g. `http://127.0.0.1:PORT` (what `DownstreamApis__Arm__BaseUrl` is set to). */
   readonly armBaseUrl: string;
+  /**
+   * Revokes every session of a user at Graph (Continuous Access Evaluation): Graph then answers
+   * tokens issued before `at` (epoch seconds, default now) with a 401 claims challenge (CAE-capable
+   * clients) or a plain 401.
+   */
+  revokeSignInSessions(oid: string, at?: number): void;
   /** Stops both servers. */
   close(): Promise<void>;
 }
@@ -25,8 +32,14 @@ export interface RunningStandIns {
  * ```
  */
 export async function startStandIns(
-  options: StandInAuthOptions & { readonly graphPort?: number; readonly armPort?: number },
+  options: StandInAuthOptions & {
+    readonly graphPort?: number;
+    readonly armPort?: number;
+    /** The stand-ins' clock in epoch seconds, e.g. the emulator's (`() => emu.clock.now()`). */
+    readonly clock?: () => number;
+  },
 ): Promise<RunningStandIns> {
+  const sessions = new CaeSessions(options.clock);
   const apps: INestApplication[] = [];
   const listen = async (module: Parameters<typeof NestFactory.create>[0], port: number): Promise<string> => {
     const app = await NestFactory.create(module, { logger: ['error', 'warn'] });
@@ -35,11 +48,12 @@ export async function startStandIns(
     return app.getUrl();
   };
   try {
-    const graph = await listen(GraphStandInModule.forRoot(options), options.graphPort ?? 0);
+    const graph = await listen(GraphStandInModule.forRoot({ ...options, sessions }), options.graphPort ?? 0);
     const arm = await listen(ArmStandInModule.forRoot(options), options.armPort ?? 0);
     return {
       graphBaseUrl: `${graph}/v1.0`,
       armBaseUrl: arm,
+      revokeSignInSessions: (oid, at) => sessions.revokeSignInSessions(oid, at),
       close: async () => {
         await Promise.all(apps.map((a) => a.close()));
       },

@@ -27,8 +27,9 @@ export interface DownstreamRequest {
 export const DOWNSTREAM_TIMEOUT_MS = 10_000;
 
 /**
- * Calls downstream web APIs with a bearer token and maps their failures to answers that make sense
- * to my-api's own caller:
+ * The hand-written client of my-api's one explicit `ITokenAcquisition` example (the admin route):
+ * what `DownstreamApi` does for the other routes. Calls a downstream web API with a bearer token
+ * and maps its failures to answers that make sense to my-api's own caller:
  *
  * - 2xx: the parsed JSON body;
  * - 400 and 404: passed through with the downstream details (the caller's input was wrong);

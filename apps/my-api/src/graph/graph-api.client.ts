@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ITokenAcquisition } from 'nest-identity-web';
-import { MY_API_CONFIG } from '../config/my-api.constants.js';
-import type { MyApiConfig } from '../config/my-api.config.js';
-import { DownstreamHttpClient } from '../downstream/downstream-http.client.js';
+import { Injectable } from '@nestjs/common';
+import { DownstreamApi } from 'nest-identity-web';
+import { DownstreamApiNames } from '../config/my-api.config.js';
+import { passThroughClientErrors } from '../downstream/pass-through.js';
 
 /** The fields of a Microsoft Graph `user` my-api passes on. */
 export interface GraphUser {
@@ -15,20 +14,18 @@ export interface GraphUser {
 
 /**
  * Calls Microsoft Graph on behalf of the signed-in user with `https://graph.microsoft.com/.default`:
- * every Graph permission consented to my-api (here `User.Read`).
+ * every Graph permission consented to my-api (here `User.Read`). When Graph revokes the user's
+ * session (Continuous Access Evaluation), `DownstreamApi` retries once with Graph's claims; if the
+ * user must sign in again, the client gets the 401 claims challenge.
  */
 @Injectable()
 export class GraphApiClient {
-  constructor(
-    private readonly tokens: ITokenAcquisition,
-    private readonly http: DownstreamHttpClient,
-    @Inject(MY_API_CONFIG) private readonly config: MyApiConfig,
-  ) {}
+  constructor(private readonly downstream: DownstreamApi) {}
 
   /** `GET /me`: the signed-in user's profile. */
-  async me(): Promise<GraphUser> {
-    const api = this.config.downstreamApis.graph;
-    const accessToken = await this.tokens.getAccessTokenForUser([...api.scopes]);
-    return this.http.request<GraphUser>({ api: 'Microsoft Graph', baseUrl: api.baseUrl, path: '/me', accessToken });
+  me(): Promise<GraphUser> {
+    return this.downstream
+      .getForUser<GraphUser>(DownstreamApiNames.Graph, { relativePath: 'me' })
+      .catch(passThroughClientErrors);
   }
 }

@@ -16,7 +16,8 @@ import {
   verifyUserHasAnyAcceptedScope,
   type AuthPrincipal,
 } from 'nest-identity-web';
-import { API_CLIENT_ID, startLocalIdp, TENANTS, type LocalIdp } from '../../../../test/support/local-idp.js';
+import { API_CLIENT_ID, startLocalIdp, TENANTS, type LocalIdp } from '../testing/local-idp.js';
+import { hashAssertion } from '../request-context/caller.js';
 import { RequestContextStore } from '../request-context/request-context.js';
 
 const LONG_SCOPE = 'http://schemas.microsoft.com/identity/claims/scope';
@@ -28,7 +29,7 @@ class FactsController {
   async context() {
     await new Promise((r) => setTimeout(r, 5));
     const current = RequestContextStore.get();
-    return { oid: current?.principal.oid, assertion: current?.assertion };
+    return { oid: current?.principal.oid, assertion: current?.assertion, assertionHash: current?.assertionHash };
   }
   @Get('serialized')
   serialized(@Req() req: Record<string, unknown>, @CurrentUser() user: AuthPrincipal) {
@@ -127,6 +128,15 @@ describe('AuthGuard', () => {
     );
     expect(answers.map((r) => (r.body as { oid: string }).oid)).toEqual(['a', 'b', 'c']);
     expect(answers.map((r) => (r.body as { assertion: string }).assertion)).toEqual(tokens);
+  });
+
+  it('records the hash the validator computed, so on-behalf-of does not hash the token again', async () => {
+    const token = await idp.issueToken(idp.userClaims({ oid: 'hash-me' }));
+    const res = await request(app.getHttpServer() as Server)
+      .get('/context')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect((res.body as { assertionHash: string }).assertionHash).toBe(hashAssertion(token));
   });
 
   it('never exposes the raw token through req.user, @CurrentUser(), the principal or other request fields', async () => {

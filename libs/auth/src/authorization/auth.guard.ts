@@ -1,34 +1,17 @@
-import {
-  ForbiddenException,
-  HttpException,
-  Inject,
-  Injectable,
-  Logger,
-  ServiceUnavailableException,
-  UnauthorizedException,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { BEARER_AUTHENTICATOR, NORMALIZED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import type { NormalizedAuthOptions } from '../auth-options.normalize.js';
-import { AuthErrorCode, type AuthErrorCodeValue } from '../errors/auth-error-codes.js';
-import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
+import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { RequestContextStore } from '../request-context/request-context.js';
-import type { BearerAuthenticator } from '../validation/bearer-authenticator.js';
+import type { BearerAuthentication, BearerAuthenticator } from '../validation/bearer-authenticator.js';
 import { extractBearerToken } from '../validation/bearer-token.util.js';
-import {
-  IS_PUBLIC_KEY,
-  REQUIRED_APP_PERMISSIONS_KEY,
-  REQUIRED_SCOPES_KEY,
-  REQUIRED_SCOPES_OR_APP_PERMISSIONS_KEY,
-  type RequirementMetadata,
-  type ScopesOrAppPermissionsMetadata,
-} from './authorization-metadata.constants.js';
+import { AuthChallengeResponses, type HeaderSetter } from './auth-challenge.responses.js';
+import { RequirementResolver, type ResolvedRequirements } from './requirement-resolver.js';
 import { hasAny } from './scope-verification.js';
-import { bearerChallenge } from './www-authenticate.js';
+import { bearerChallenge } from '../errors/www-authenticate.js';
 
 /**
  * The request fields the guard reads and writes: the `Authorization` header in, the validated
@@ -44,16 +27,6 @@ import { bearerChallenge } from './www-authenticate.js';
 export interface AuthenticatedRequest {
   headers?: Record<string, unknown>;
   user?: AuthPrincipal;
-}
-
-/** A requirement after configuration keys are resolved; `undefined` values = misconfigured (fail-closed). @internal */
-interface ResolvedRequirements {
-  readonly isPublic: boolean;
-  readonly scopes?: readonly string[];
-  readonly appPermissions?: readonly string[];
-  readonly scopesOrAppPermissions?: { readonly scopes: readonly string[]; readonly appPermissions: readonly string[] };
-  /** Set when a decorator resolved to no value. */
-  readonly misconfigured?: string;
 }
 
 /**
@@ -89,16 +62,23 @@ interface ResolvedRequirements {
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly logger = new Logger('AuthGuard');
-  private readonly resolved = new WeakMap<object, WeakMap<object, ResolvedRequirements>>();
+  private readonly requirements: RequirementResolver;
+  private readonly responses = new AuthChallengeResponses(this.logger);
 
   constructor(
     protected readonly reflector: Reflector,
     @Inject(BEARER_AUTHENTICATOR) private readonly authenticator: BearerAuthenticator,
     @Inject(NORMALIZED_AUTH_OPTIONS) private readonly options: NormalizedAuthOptions,
-  ) {}
+  ) {
+    this.requirements = new RequirementResolver(
+      reflector,
+      (key) => this.options.validation.configuration(key),
+      this.logger,
+    );
+  }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const requirements = this.requirementsFor(context);
+    const requirements = this.requirements.requirementsFor(context);
     if (requirements.isPublic) return true;
     // Synchronously, before any await: see RequestContextStore.begin().
     RequestContextStore.begin();
@@ -113,27 +93,34 @@ export class AuthGuard implements CanActivate {
     const token = extractBearerToken(request);
     if (token === undefined) {
       // RFC 6750 §3.1: a request without credentials gets a challenge without an error code.
-      throw this.unauthorized(
-        context,
+      throw this.responses.unauthorized(
+        this.headersOf(context),
         AuthErrorCode.MissingBearerToken,
         'A bearer token is required.',
         bearerChallenge(),
       );
     }
     if (token === null) {
-      throw this.invalidToken(
-        context,
+      throw this.responses.invalidToken(
+        this.headersOf(context),
         TokenValidationError.create(AuthErrorCode.MalformedToken, 'The token is malformed.'),
       );
     }
-    let principal: AuthPrincipal;
+    let authenticated: BearerAuthentication;
     try {
-      principal = await this.authenticator.authenticate(token, request);
+      authenticated = await this.authenticator.authenticate(token, request);
     } catch (error) {
-      throw this.toHttpException(context, error);
+      throw this.responses.fromValidationFailure(this.headersOf(context), error);
     }
+    const { principal, tokenHash } = authenticated;
     request.user = principal;
-    RequestContextStore.set({ principal, assertion: token });
+    // The validator's cache key is the SHA-256 on-behalf-of partitions by: hand it on, so the
+    // token is hashed once per request.
+    RequestContextStore.set(
+      tokenHash === undefined
+        ? { principal, assertion: token }
+        : { principal, assertion: token, assertionHash: tokenHash },
+    );
     this.authorize(context, principal, requirements);
     return true;
   }
@@ -156,21 +143,30 @@ export class AuthGuard implements CanActivate {
     else if (typeof response?.setHeader === 'function') response.setHeader(name, value);
   }
 
+  private headersOf(context: ExecutionContext): HeaderSetter {
+    return (name, value) => this.setHeader(context, name, value);
+  }
+
   private authorize(context: ExecutionContext, principal: AuthPrincipal, r: ResolvedRequirements): void {
     if (r.misconfigured) {
-      throw this.forbidden(context, AuthErrorCode.EmptyAuthorizationRequirement, r.misconfigured, []);
+      throw this.responses.forbidden(
+        this.headersOf(context),
+        AuthErrorCode.EmptyAuthorizationRequirement,
+        r.misconfigured,
+        [],
+      );
     }
     if (r.scopes && !hasAny(principal.scopes, r.scopes)) {
-      throw this.forbidden(
-        context,
+      throw this.responses.forbidden(
+        this.headersOf(context),
         AuthErrorCode.InsufficientScope,
         `The 'scope' or 'scp' claim does not contain scopes '${r.scopes.join(',')}' or was not found.`,
         r.scopes,
       );
     }
     if (r.appPermissions && !hasAny(principal.roles, r.appPermissions)) {
-      throw this.forbidden(
-        context,
+      throw this.responses.forbidden(
+        this.headersOf(context),
         AuthErrorCode.InsufficientAppPermission,
         `The 'roles' or 'role' claim does not contain roles '${r.appPermissions.join(', ')}' or was not found.`,
         r.appPermissions,
@@ -178,138 +174,12 @@ export class AuthGuard implements CanActivate {
     }
     const either = r.scopesOrAppPermissions;
     if (either && !hasAny(principal.scopes, either.scopes) && !hasAny(principal.roles, either.appPermissions)) {
-      throw this.forbidden(
-        context,
+      throw this.responses.forbidden(
+        this.headersOf(context),
         either.scopes.length ? AuthErrorCode.InsufficientScope : AuthErrorCode.InsufficientAppPermission,
         `The token holds none of the scopes '${either.scopes.join(',')}' nor app permissions '${either.appPermissions.join(', ')}'.`,
         [...either.scopes, ...either.appPermissions],
       );
     }
-  }
-
-  private requirementsFor(context: ExecutionContext): ResolvedRequirements {
-    const handler = context.getHandler();
-    const cls = context.getClass();
-    let byHandler = this.resolved.get(cls);
-    let r = byHandler?.get(handler);
-    if (r) return r;
-    r = this.resolveRequirements([handler, cls]);
-    if (!byHandler) this.resolved.set(cls, (byHandler = new WeakMap()));
-    byHandler.set(handler, r);
-    return r;
-  }
-
-  private resolveRequirements(targets: [object, object]): ResolvedRequirements {
-    const get = <T>(key: string) => this.reflector.getAllAndOverride<T | undefined>(key, targets as never);
-    if (get<boolean>(IS_PUBLIC_KEY) === true) return { isPublic: true };
-    const problems: string[] = [];
-    const resolve = (what: string, m: RequirementMetadata | undefined): readonly string[] | undefined => {
-      if (m === undefined) return undefined;
-      const values = m.configKey !== undefined ? this.fromConfiguration(m.configKey) : [...(m.values ?? [])];
-      if (!values.length) {
-        problems.push(
-          m.configKey !== undefined
-            ? `${what} reads configuration key '${m.configKey}', which is empty: access is denied. Set the key.`
-            : `${what} lists no value: access is denied. List at least one.`,
-        );
-      }
-      return values;
-    };
-    const scopes = resolve('@RequiredScopes', get<RequirementMetadata>(REQUIRED_SCOPES_KEY));
-    const appPermissions = resolve('@RequiredAppPermissions', get<RequirementMetadata>(REQUIRED_APP_PERMISSIONS_KEY));
-    const eitherMeta = get<ScopesOrAppPermissionsMetadata>(REQUIRED_SCOPES_OR_APP_PERMISSIONS_KEY);
-    let scopesOrAppPermissions: ResolvedRequirements['scopesOrAppPermissions'];
-    if (eitherMeta) {
-      const s =
-        eitherMeta.scopes?.configKey !== undefined
-          ? this.fromConfiguration(eitherMeta.scopes.configKey)
-          : [...(eitherMeta.scopes?.values ?? [])];
-      const a =
-        eitherMeta.appPermissions?.configKey !== undefined
-          ? this.fromConfiguration(eitherMeta.appPermissions.configKey)
-          : [...(eitherMeta.appPermissions?.values ?? [])];
-      if (!s.length && !a.length)
-        problems.push('@RequiredScopesOrAppPermissions resolves to no scope and no app permission: access is denied.');
-      scopesOrAppPermissions = { scopes: s, appPermissions: a };
-    }
-    const misconfigured = problems.length ? problems.join(' ') : undefined;
-    if (misconfigured) this.logger.warn(`${AuthErrorCode.EmptyAuthorizationRequirement}: ${misconfigured}`);
-    return { isPublic: false, scopes, appPermissions, scopesOrAppPermissions, misconfigured };
-  }
-
-  private fromConfiguration(key: string): string[] {
-    const read = this.options.validation.configuration;
-    let value = read(key);
-    if (value === undefined || value === null || value === '') {
-      const alternative = key.includes(':') ? key.replaceAll(':', '__') : key.replaceAll('__', ':');
-      value = read(alternative);
-    }
-    const items = Array.isArray(value) ? (value as unknown[]) : typeof value === 'string' ? value.split(/[\s,]+/) : [];
-    return items.filter((v): v is string => typeof v === 'string' && v.length > 0);
-  }
-
-  private toHttpException(context: ExecutionContext, error: unknown): HttpException {
-    if (error instanceof TokenValidationError) return this.invalidToken(context, error);
-    if (error instanceof IdentityProviderUnavailableError) {
-      this.logger.error(error.message);
-      this.setHeader(context, 'Retry-After', String(error.retryAfterSeconds));
-      return new ServiceUnavailableException(
-        {
-          statusCode: 503,
-          error: 'Service Unavailable',
-          code: error.code,
-          message: 'The identity provider is unavailable; the token cannot be validated now. Retry later.',
-        },
-        { cause: error },
-      );
-    }
-    // Fail closed on anything unexpected, without echoing its message (it could contain input).
-    this.logger.error(`Token validation failed unexpectedly: ${error instanceof Error ? error.name : typeof error}`);
-    return this.invalidToken(
-      context,
-      TokenValidationError.create(AuthErrorCode.MalformedToken, 'The token could not be validated.', undefined, {
-        cause: error,
-      }),
-    );
-  }
-
-  private invalidToken(context: ExecutionContext, error: TokenValidationError): UnauthorizedException {
-    this.logger.debug(`${error.code}: ${error.message}`);
-    return this.unauthorized(
-      context,
-      error.code,
-      error.description,
-      bearerChallenge({ error: 'invalid_token', error_description: error.description }),
-      error,
-    );
-  }
-
-  private unauthorized(
-    context: ExecutionContext,
-    code: AuthErrorCodeValue,
-    message: string,
-    challenge: string,
-    cause?: unknown,
-  ): UnauthorizedException {
-    this.setHeader(context, 'WWW-Authenticate', challenge);
-    return new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', code, message }, { cause });
-  }
-
-  private forbidden(
-    context: ExecutionContext,
-    code: AuthErrorCodeValue,
-    message: string,
-    accepted: readonly string[],
-  ): ForbiddenException {
-    this.setHeader(
-      context,
-      'WWW-Authenticate',
-      bearerChallenge({
-        error: 'insufficient_scope',
-        error_description: message,
-        scope: accepted.length ? accepted.join(' ') : undefined,
-      }),
-    );
-    return new ForbiddenException({ statusCode: 403, error: 'Forbidden', code, message });
   }
 }

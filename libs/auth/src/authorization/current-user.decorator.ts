@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { RequestContextStore } from '../request-context/request-context.js';
 
 /**

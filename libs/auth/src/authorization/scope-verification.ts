@@ -1,6 +1,6 @@
 import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 
 /**
  * Any-of, case-sensitive match of `accepted` against `held` (Microsoft.Identity.Web's

@@ -5,9 +5,13 @@
  * - `NIW2xxx` authorization (scopes, app permissions),
  * - `NIW3xxx` incoming token validation,
  * - `NIW4xxx` token acquisition (on-behalf-of, client credentials, cache),
- * - `NIW5xxx` distributed token cache (L2 store, Redis, encryption at rest).
+ * - `NIW6xxx` downstream APIs (`DownstreamApi`, `AuthorizationHeaderProvider`).
  *
- * Codes are never renumbered or reused; a retired code stays reserved.
+ * Codes are never reused; a retired code stays reserved. Every error that fails the application at
+ * bootstrap (an `AuthConfigurationError`) carries a `NIW1xxx` code: the validation and
+ * token-acquisition option errors that were numbered `NIW3101`–`NIW3105`, `NIW4012` and `NIW4013`
+ * moved to `NIW1004`–`NIW1011` under the same names (match on the name, e.g.
+ * `AuthErrorCode.InvalidClockSkew`); the old numbers are reserved.
  *
  * @example
  * ```ts
@@ -29,6 +33,35 @@ export const AuthErrorCode = {
   InvalidInstance: 'NIW1002',
   /** `tenantId` is missing or malformed. */
   InvalidTenantId: 'NIW1003',
+  /** `audience`/`audiences` contains an empty or malformed value (formerly NIW3101). */
+  InvalidAudienceOption: 'NIW1004',
+  /** `clockSkewSeconds` is not an integer between 0 and 3600 (formerly NIW3102). */
+  InvalidClockSkew: 'NIW1005',
+  /** `allowedTenants` contains an empty or malformed value, or is set for a single-tenant API (formerly NIW3103). */
+  InvalidAllowedTenants: 'NIW1006',
+  /** `strategy: 'passport-azure-ad'` is selected but the optional peer dependency is not installed (formerly NIW3104). */
+  PassportAzureAdUnavailable: 'NIW1007',
+  /**
+   * Another incoming-validation option (`strategy`, `validIssuers`, cache sizes, intervals) or a
+   * malformed numeric or boolean `AzureAd__*` setting is invalid (formerly NIW3105).
+   */
+  InvalidValidationOption: 'NIW1008',
+  /**
+   * The client credential configuration is invalid at bootstrap: several credentials, an unreadable
+   * PEM or credential file, no usable `ClientCredentials` entry. (A credential that fails later, when
+   * a token is requested, is `NIW4006`.)
+   */
+  InvalidClientCredentialOption: 'NIW1009',
+  /** Token-cache options are invalid (formerly NIW4012). */
+  InvalidTokenCacheOptions: 'NIW1010',
+  /** Token-acquisition options are invalid: `clientCapabilities`, `appHomeTenantId`, `tokenRequestTimeoutMs` (formerly NIW4013). */
+  InvalidTokenAcquisitionOption: 'NIW1011',
+  /** `tokenCache.store`, `tokenCache.redis` or an L2 timing option is invalid (distributed token cache). */
+  InvalidDistributedCacheOptions: 'NIW1014',
+  /** `tokenCache.store: 'redis'` with a URL, but the optional peer dependency `ioredis` is not installed. */
+  RedisClientUnavailable: 'NIW1015',
+  /** `tokenCache.encryption.keys` is empty, or a key is not 32 bytes (base64), or a key is repeated. */
+  InvalidTokenCacheEncryptionKeys: 'NIW1016',
   // 1xxx configuration: add new codes above this line, numbered in order.
 
   // 2xxx authorization (scopes, app permissions, guard metadata).
@@ -82,17 +115,7 @@ export const AuthErrorCode = {
   IdentityProviderUnavailable: 'NIW3020',
   /** The identity provider answered with unusable metadata or JWKS (treated as unavailable, 503). */
   InvalidIdentityProviderMetadata: 'NIW3021',
-  // 31xx: configuration of incoming token validation (fails the application at bootstrap).
-  /** `audience`/`audiences` contains an empty or malformed value. */
-  InvalidAudienceOption: 'NIW3101',
-  /** `clockSkewSeconds` is not an integer between 0 and 3600. */
-  InvalidClockSkew: 'NIW3102',
-  /** `allowedTenants` contains an empty or malformed value, or is set for a single-tenant API. */
-  InvalidAllowedTenants: 'NIW3103',
-  /** `strategy: 'passport-azure-ad'` is selected but the optional peer dependency is not installed. */
-  PassportAzureAdUnavailable: 'NIW3104',
-  /** Another incoming-validation option (`strategy`, `validIssuers`, cache sizes, intervals) is invalid. */
-  InvalidValidationOption: 'NIW3105',
+  // NIW3101–NIW3105: reserved (moved to NIW1004–NIW1008).
 
   // 4xxx token acquisition (on-behalf-of, client credentials, credentials, cache).
   /** `getAccessTokenForUser` was called with no caller: no validated request in context and no `options.assertion`. */
@@ -105,7 +128,10 @@ export const AuthErrorCode = {
   MetaTenantNotAllowed: 'NIW4004',
   /** No client credential is configured, so no token can be requested. */
   NoClientCredential: 'NIW4005',
-  /** The client credential configuration is invalid (several credentials, unreadable PEM or file). */
+  /**
+   * The configured client credential failed when a token was requested: the certificate loader,
+   * the `clientAssertion` callback or the signed assertion file. (Bootstrap errors are `NIW1009`.)
+   */
   InvalidClientCredential: 'NIW4006',
   /** The identity provider requires user interaction (consent, MFA, Conditional Access): a claims challenge. */
   ClaimsChallenge: 'NIW4007',
@@ -117,18 +143,25 @@ export const AuthErrorCode = {
   InvalidScopes: 'NIW4010',
   /** A tenant given at call time is malformed. */
   InvalidTenant: 'NIW4011',
-  /** Token-cache options are invalid. */
-  InvalidTokenCacheOptions: 'NIW4012',
-  /** Token-acquisition options are invalid (`clientCapabilities`, `appHomeTenantId`, `tokenRequestTimeoutMs`). */
-  InvalidTokenAcquisitionOption: 'NIW4013',
+  // NIW4012, NIW4013: reserved (moved to NIW1010, NIW1011).
 
-  // 5xxx distributed token cache (L2 store, Redis, encryption at rest); configuration fails bootstrap.
-  /** `tokenCache.store`, `tokenCache.redis` or an L2 timing option is invalid. */
-  InvalidDistributedCacheOptions: 'NIW5001',
-  /** `tokenCache.store: 'redis'` with a URL, but the optional peer dependency `ioredis` is not installed. */
-  RedisClientUnavailable: 'NIW5002',
-  /** `tokenCache.encryption.keys` is empty, or a key is not 32 bytes (base64), or a key is repeated. */
-  InvalidTokenCacheEncryptionKeys: 'NIW5003',
+  // 6xxx downstream APIs (DownstreamApi, AuthorizationHeaderProvider).
+  /** No downstream API is configured under the name given to `DownstreamApi` (a programming error, 500). */
+  UnknownDownstreamApi: 'NIW6001',
+  /** The downstream API answered with a non-2xx status (502, or 503 + `Retry-After` when it asked to retry later). */
+  DownstreamApiRefused: 'NIW6002',
+  /** The downstream API did not answer (headers and body) within its timeout (504). */
+  DownstreamApiTimeout: 'NIW6003',
+  /** The downstream API could not be reached or broke off its answer: DNS, TCP, TLS, reset (502). */
+  DownstreamApiUnreachable: 'NIW6004',
+  /** The downstream API answered 2xx with a body that is not what was asked for (not JSON) (502). */
+  DownstreamApiInvalidResponse: 'NIW6005',
+  /** The downstream API still answered a claims challenge after one retry with its claims, on an app call (502). */
+  DownstreamApiClaimsChallenge: 'NIW6006',
+  /** A call's arguments are invalid: a relative path leaving the base URL, an unsupported body (500). */
+  InvalidDownstreamApiRequest: 'NIW6007',
+  /** A `downstreamApis` entry (`DownstreamApis__<Name>__*`) is invalid: base URL, scopes, timeout, headers. */
+  InvalidDownstreamApiOptions: 'NIW1012',
 } as const;
 
 /**

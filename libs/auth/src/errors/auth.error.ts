@@ -1,4 +1,5 @@
 import type { AuthErrorCodeValue } from './auth-error-codes.js';
+import { withSolutions } from './potential-solutions.js';
 
 /**
  * Base class of every error nest-identity-web throws on purpose.
@@ -63,7 +64,6 @@ export class AuthConfigurationError extends AuthError {
     solutions: readonly string[],
     options?: { cause?: unknown },
   ): AuthConfigurationError {
-    const fixes = solutions.length ? `\nPotential solutions:\n${solutions.map((s) => `- ${s}`).join('\n')}` : '';
-    return new AuthConfigurationError(code, `${problem}${fixes}`, options);
+    return new AuthConfigurationError(code, withSolutions(problem, solutions), options);
   }
 }

@@ -1,5 +1,6 @@
 import { AuthErrorCode } from './auth-error-codes.js';
-import { TokenAcquisitionError, type TokenAcquisitionErrorDetails, withSolutions } from './token-acquisition.error.js';
+import { withSolutions } from './potential-solutions.js';
+import { TokenAcquisitionError, type TokenAcquisitionErrorDetails } from './token-acquisition.error.js';
 
 /**
  * The identity provider needs the user to interact before it issues the downstream token:

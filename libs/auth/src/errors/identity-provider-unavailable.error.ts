@@ -1,5 +1,6 @@
 import { AuthErrorCode, type AuthErrorCodeValue } from './auth-error-codes.js';
 import { AuthError } from './auth.error.js';
+import { withSolutions } from './potential-solutions.js';
 import type { TokenAcquisitionErrorDetails, TokenAcquisitionFlow } from './token-acquisition.error.js';
 
 /**
@@ -46,9 +47,10 @@ export class IdentityProviderUnavailableError extends AuthError {
   ) {
     super(
       options.code ?? AuthErrorCode.IdentityProviderUnavailable,
-      `The identity provider is unavailable: ${reason.replace(/\.$/, '')}.\nPotential solutions:\n` +
-        `- Retry after ${retryAfterSeconds} s.\n` +
-        '- Check network access to the instance host, proxies, its TLS trust (the trustedCa option or NODE_EXTRA_CA_CERTS), and the instance and tenantId options.',
+      withSolutions(`The identity provider is unavailable: ${reason.replace(/\.$/, '')}.`, [
+        `Retry after ${retryAfterSeconds} s.`,
+        'Check network access to the instance host, proxies, its TLS trust (the trustedCa option or NODE_EXTRA_CA_CERTS), and the instance and tenantId options.',
+      ]),
       options.cause === undefined ? undefined : { cause: options.cause },
     );
     const details = options.details ?? {};

@@ -1,5 +1,6 @@
 import type { AuthErrorCodeValue } from './auth-error-codes.js';
 import { AuthError } from './auth.error.js';
+import { withSolutions } from './potential-solutions.js';
 
 /**
  * The flow a token was requested for.
@@ -116,9 +117,4 @@ export class TokenAcquisitionError extends AuthError {
   ): TokenAcquisitionError {
     return new TokenAcquisitionError(code, withSolutions(problem, solutions), details, options);
   }
-}
-
-/** @internal */
-export function withSolutions(problem: string, solutions: readonly string[]): string {
-  return solutions.length ? `${problem}\nPotential solutions:\n${solutions.map((s) => `- ${s}`).join('\n')}` : problem;
 }

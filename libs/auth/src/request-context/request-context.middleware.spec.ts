@@ -14,7 +14,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AuthModule } from '../auth.module.js';
 import { RequestContextStore } from './request-context.js';
-import type { AuthPrincipal } from './auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 
 // The guard records the caller the way the library's AuthGuard does; the handler (after awaits)
 // must see it, and concurrent requests must not see each other's caller.

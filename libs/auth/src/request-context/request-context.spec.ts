@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { AuthPrincipal } from './auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { RequestContextStore } from './request-context.js';
 
 const principal = { oid: 'u1', tid: 't1', scopes: ['access_as_user'], roles: [] } as unknown as AuthPrincipal;

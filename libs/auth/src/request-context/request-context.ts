@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { AuthPrincipal } from './auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 
 /**
  * What the guard records about the caller of the current request.
@@ -9,6 +9,11 @@ export interface AuthRequestContext {
   readonly principal: AuthPrincipal;
   /** The validated incoming access token, kept for on-behalf-of. Never logged or exposed. */
   readonly assertion: string;
+  /**
+   * base64url(SHA-256(assertion)) when the validator already computed it (its cache key), so the
+   * token is hashed once per request; computed on first use otherwise.
+   */
+  readonly assertionHash?: string;
 }
 
 /**

@@ -2,23 +2,48 @@ import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@az
 import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
 
 /**
+ * What one token request met on the wire, which msal's error objects hide: whether the identity
+ * provider was reachable, its last HTTP status and headers (`Retry-After`), and the time in HTTP.
+ * An immutable snapshot, handed explicitly to whoever maps the outcome.
+ * @internal
+ */
+export interface NetworkOutcome {
+  /** Set when the transport rejected (DNS, TCP, TLS, timeout). */
+  readonly unreachable?: Error;
+  /** Status of the last answer, when there was one. */
+  readonly status?: number;
+  /** Headers of the last answer, lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Time spent in HTTP, in milliseconds. */
+  readonly httpMs: number;
+}
+
+/**
  * msal-node's `system.networkClient` on top of our identity-provider transport, so msal gets
- * timeouts and `trustedCa` without process-wide settings. One instance per token request: it
- * records what msal's error objects hide (an unreachable identity provider, the HTTP status and
- * `Retry-After`), and the time spent in HTTP.
+ * timeouts and `trustedCa` without process-wide settings. One instance per token request; its
+ * {@link outcome} is read once the request is over.
  * @internal
  */
 export class MsalNetworkAdapter implements INetworkModule {
-  /** Set when the transport rejected (DNS, TCP, TLS, timeout). */
-  unreachable: Error | undefined;
-  lastStatus: number | undefined;
-  lastHeaders: Readonly<Record<string, string>> = {};
-  httpMs = 0;
+  private unreachable: Error | undefined;
+  private lastStatus: number | undefined;
+  private lastHeaders: Readonly<Record<string, string>> = {};
+  private httpMs = 0;
 
   constructor(
     private readonly transport: IdentityProviderTransport,
     private readonly timeoutMs: number,
   ) {}
+
+  /** A snapshot of what the request met so far. */
+  outcome(): NetworkOutcome {
+    return {
+      ...(this.unreachable ? { unreachable: this.unreachable } : {}),
+      ...(this.lastStatus !== undefined ? { status: this.lastStatus } : {}),
+      headers: this.lastHeaders,
+      httpMs: this.httpMs,
+    };
+  }
 
   sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
     return this.send<T>(url, 'GET', options, timeout);

@@ -1,13 +1,6 @@
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { TokenAcquisitionError } from '../errors/token-acquisition.error.js';
-
-const TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
-const META_TENANTS = new Set(['common', 'organizations', 'consumers']);
-
-/** True for `common`, `organizations` and `consumers`. @internal */
-export function isMetaTenant(tenant: string | undefined): boolean {
-  return tenant !== undefined && META_TENANTS.has(tenant.toLowerCase());
-}
+import { isMetaTenant, isTenantIdentifier } from '../tenant-id.util.js';
 
 /**
  * Validates a tenant given at call time (GUID or domain).
@@ -15,7 +8,7 @@ export function isMetaTenant(tenant: string | undefined): boolean {
  * @internal
  */
 export function checkTenant(tenant: string): string {
-  if (typeof tenant !== 'string' || !TENANT.test(tenant)) {
+  if (!isTenantIdentifier(tenant)) {
     throw TokenAcquisitionError.create(AuthErrorCode.InvalidTenant, 'The tenant passed at call time is malformed.', [
       'Pass a tenant ID (GUID) or a verified domain such as contoso.onmicrosoft.com.',
     ]);

@@ -1,8 +1,8 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { AuthModuleOptions } from '../auth-module-options.interface.js';
-import type { NormalizedAuthOptions } from '../auth-options.normalize.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { AuthConfigurationError } from '../errors/auth.error.js';
+import { isTenantIdentifier } from '../tenant-id.util.js';
 import {
   type DistributedCacheSettings,
   normalizeDistributedCacheOptions,
@@ -35,12 +35,11 @@ export interface TokenAcquisitionSettings {
     readonly refreshMarginMs: number;
     readonly refreshAheadRatio: number;
     readonly disableL1: boolean;
+    /** The L2 (`store`, `redis`, `encryption`, `l2TimeoutMs`, callbacks), validated; none when undefined. */
     readonly l2: DistributedCacheSettings | undefined;
     readonly now: () => number;
   };
 }
-
-const TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
 
 /** @internal */
 export const DEFAULT_TOKEN_CACHE = {
@@ -51,13 +50,14 @@ export const DEFAULT_TOKEN_CACHE = {
 } as const;
 
 /**
- * Validates the token-acquisition part of the options once, at bootstrap.
- * @throws AuthConfigurationError (NIW4006, NIW4012)
+ * Validates the token-acquisition part of the options once, at bootstrap (called by
+ * `normalizeAuthOptions` with the instance, tenant and client it already checked).
+ * @throws AuthConfigurationError (NIW1009, NIW1010, NIW1011; NIW1014, NIW1016 for the L2)
  * @internal
  */
 export function normalizeTokenAcquisitionOptions(
   options: AuthModuleOptions,
-  base: NormalizedAuthOptions,
+  base: Pick<TokenAcquisitionSettings, 'instance' | 'clientId' | 'tenantId'>,
 ): TokenAcquisitionSettings {
   const credentials: CredentialSource[] = [];
   if (options.clientSecret !== undefined) {
@@ -113,7 +113,8 @@ export function normalizeTokenAcquisitionOptions(
   const appHomeTenantId: unknown = options.appHomeTenantId;
   if (
     appHomeTenantId !== undefined &&
-    (typeof appHomeTenantId !== 'string' || (appHomeTenantId.trim() !== '' && !TENANT.test(appHomeTenantId.trim())))
+    (typeof appHomeTenantId !== 'string' ||
+      (appHomeTenantId.trim() !== '' && !isTenantIdentifier(appHomeTenantId.trim())))
   ) {
     throw invalidOption('appHomeTenantId is malformed.', [
       'Set AzureAd__AppHomeTenantId to the tenant ID (GUID) or a verified domain of the app registration.',
@@ -158,7 +159,7 @@ export function checkCertificate(cert: ClientCertificateCredential): void {
 
 function invalidCredential(problem: string, cause?: unknown): AuthConfigurationError {
   return AuthConfigurationError.create(
-    AuthErrorCode.InvalidClientCredential,
+    AuthErrorCode.InvalidClientCredentialOption,
     problem,
     [
       'Configure exactly one of clientSecret, clientCertificate, clientAssertion or signedAssertionFilePath.',

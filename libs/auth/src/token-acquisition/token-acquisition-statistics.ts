@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { TokenCacheStatistics } from '../token-cache/token-cache-statistics.js';
 
 /**
  * A point-in-time copy of the token-acquisition counters.
@@ -60,7 +61,7 @@ export interface TokenAcquisitionStatisticsSnapshot {
  * ```
  */
 @Injectable()
-export class TokenAcquisitionStatistics {
+export class TokenAcquisitionStatistics implements TokenCacheStatistics {
   /** @internal */ l1Hits = 0;
   /** @internal */ l2Hits = 0;
   /** @internal */ misses = 0;

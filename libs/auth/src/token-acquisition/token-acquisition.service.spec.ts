@@ -4,20 +4,13 @@ import {
   AuthErrorCode,
   AuthModule,
   type AuthModuleOptions,
-  ClaimsChallengeError,
-  IdentityProviderUnavailableError,
   ITokenAcquisition,
   TokenAcquisitionError,
   TokenAcquisitionStatistics,
   type TokenCacheStore,
 } from 'nest-identity-web';
-import {
-  claimsOf,
-  entraError,
-  FakeIdentityProvider,
-  testJwt,
-} from '../../../../test/support/fake-identity-provider.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import { claimsOf, entraError, FakeIdentityProvider, testJwt } from '../testing/fake-identity-provider.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { RequestContextStore } from '../request-context/request-context.js';
 
 const TID = '72f988bf-0000-4000-8000-000000000001';
@@ -299,74 +292,6 @@ describe('TokenAcquisitionService', () => {
     });
   });
 
-  describe('interaction required', () => {
-    it('turns MFA (AADSTS50076 with claims) into a ClaimsChallengeError with the exact header', async () => {
-      const { tokens } = await setup();
-      const claims = '{"access_token":{"capolids":{"essential":true,"values":["p1"]}}}';
-      idp.responders.push(() => entraError(400, 'invalid_grant', 50076, { suberror: 'basic_action', claims }));
-      const error = (await asUser('carol', () => tokens.getAccessTokenForUser([TODO])).catch(
-        (e: unknown) => e,
-      )) as ClaimsChallengeError;
-      expect(error).toBeInstanceOf(ClaimsChallengeError);
-      expect(error).toMatchObject({
-        code: AuthErrorCode.ClaimsChallenge,
-        aadstsCode: 50076,
-        subError: 'basic_action',
-        claims,
-      });
-      expect(error.toWwwAuthenticateHeader()).toBe(
-        `Bearer realm="", authorization_uri="https://login.microsoftonline.com/${TID}/oauth2/v2.0/authorize", ` +
-          `error="insufficient_claims", claims="${Buffer.from(claims).toString('base64')}"`,
-      );
-    });
-
-    it('turns consent (AADSTS65001) into a ClaimsChallengeError without claims', async () => {
-      const { tokens } = await setup();
-      idp.responders.push(() => entraError(400, 'invalid_grant', 65001, { suberror: 'consent_required' }));
-      const error = (await asUser('alice', () => tokens.getAccessTokenForUser([TODO])).catch(
-        (e: unknown) => e,
-      )) as ClaimsChallengeError;
-      expect(error).toBeInstanceOf(ClaimsChallengeError);
-      expect(error.aadstsCode).toBe(65001);
-      expect(error.toWwwAuthenticateHeader()).toBe(
-        `Bearer realm="", authorization_uri="https://login.microsoftonline.com/${TID}/oauth2/v2.0/authorize", error="interaction_required"`,
-      );
-    });
-  });
-
-  describe('identity provider unavailable', () => {
-    it('reports an unreachable token endpoint as IdentityProviderUnavailableError', async () => {
-      const { tokens } = await setup();
-      idp.responders.push(() => {
-        throw new Error('connect ECONNREFUSED 127.0.0.1:1');
-      });
-      const error = await asUser('alice', () => tokens.getAccessTokenForUser([TODO])).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(IdentityProviderUnavailableError);
-      expect(error).toMatchObject({ code: AuthErrorCode.TokenEndpointUnavailable, retryAfterSeconds: 10 });
-    });
-
-    it('reports 503 with Retry-After', async () => {
-      const { tokens } = await setup();
-      idp.responders.push(() => entraError(503, 'temporarily_unavailable', 90006, {}, { 'Retry-After': '42' }));
-      await expect(tokens.getAccessTokenForApp('api://todolist-service/.default')).rejects.toMatchObject({
-        name: 'IdentityProviderUnavailableError',
-        retryAfterSeconds: 42,
-        status: 503,
-      });
-    });
-
-    it('reports unreachable metadata as IdentityProviderUnavailableError', async () => {
-      const { tokens } = await setup({
-        identityProviderTransport: {
-          request: () => Promise.reject(new Error('getaddrinfo ENOTFOUND login.example')),
-        },
-      });
-      await expect(tokens.getAccessTokenForApp('api://x/.default')).rejects.toBeInstanceOf(
-        IdentityProviderUnavailableError,
-      );
-    });
-  });
-
   describe('getAccessTokenForApp (client credentials)', () => {
     it('caches app tokens per resource and tenant', async () => {
       const { tokens } = await setup();
@@ -464,29 +389,6 @@ describe('TokenAcquisitionService', () => {
       const { tokens, stats } = await setup({ tokenCache: { store } });
       await expect(tokens.getAccessTokenForApp('api://x/.default')).resolves.toBeTruthy();
       expect(stats.snapshot().l2Errors).toBe(1);
-    });
-  });
-
-  describe('configuration', () => {
-    it('fails bootstrap with NIW4006 when two credentials are configured', async () => {
-      await expect(setup({ clientAssertion: () => 'x' })).rejects.toMatchObject({
-        code: AuthErrorCode.InvalidClientCredential,
-      });
-    });
-
-    it('fails bootstrap with NIW4006 on an unreadable certificate, without echoing it', async () => {
-      const error = (await setup({
-        clientSecret: undefined,
-        clientCertificate: { privateKeyPem: 'not-a-key-SECRETVALUE', certificatePem: 'x' },
-      }).catch((e: unknown) => e)) as Error;
-      expect(error).toMatchObject({ code: AuthErrorCode.InvalidClientCredential });
-      expect(error.message).not.toContain('SECRETVALUE');
-    });
-
-    it('fails bootstrap with NIW4012 on invalid cache options', async () => {
-      await expect(setup({ tokenCache: { refreshAheadRatio: 2 } })).rejects.toMatchObject({
-        code: AuthErrorCode.InvalidTokenCacheOptions,
-      });
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 
 /**
  * Options of {@link ITokenAcquisition.getAccessTokenForUser} (Microsoft.Identity.Web's

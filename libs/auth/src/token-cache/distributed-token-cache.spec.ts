@@ -12,7 +12,7 @@ import {
   TokenAcquisitionStatistics,
   type TokenCacheStore,
 } from 'nest-identity-web';
-import { FakeIdentityProvider } from '../../../../test/support/fake-identity-provider.js';
+import { FakeIdentityProvider } from '../testing/fake-identity-provider.js';
 
 const TID = '72f988bf-0000-4000-8000-000000000001';
 const API = 'api://todolist-service/.default';
@@ -224,11 +224,11 @@ describe('distributed (L2) token cache', () => {
     it.each([
       ['redis without url or client', { store: 'redis' }, AuthErrorCode.InvalidDistributedCacheOptions],
       ['a non-redis URL', { redis: { url: 'http://127.0.0.1:6379' } }, AuthErrorCode.InvalidDistributedCacheOptions],
-      ['a hash tag in the prefix', { redis: { url: 'redis://127.0.0.1', keyPrefix: '{app}:' } }, 'NIW5001'],
+      ['a hash tag in the prefix', { redis: { url: 'redis://127.0.0.1', keyPrefix: '{app}:' } }, 'NIW1014'],
       ['an unknown store', { store: 'memcached' }, AuthErrorCode.InvalidDistributedCacheOptions],
       ['a zero timeout', { store: new ScriptedStore(), l2TimeoutMs: 0 }, AuthErrorCode.InvalidDistributedCacheOptions],
       ['encryption without L2', { encryption: { keys: ['a'] } }, AuthErrorCode.InvalidDistributedCacheOptions],
-      ['a short key', { store: new ScriptedStore(), encryption: { keys: ['c2hvcnQ='] } }, 'NIW5003'],
+      ['a short key', { store: new ScriptedStore(), encryption: { keys: ['c2hvcnQ='] } }, 'NIW1016'],
       [
         'no keys',
         { store: new ScriptedStore(), encryption: { keys: [] } },

@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { TokenAcquisitionStatistics } from '../token-acquisition/token-acquisition-statistics.js';
 import { type CachedToken, deserializeCachedToken, serializeCachedToken } from './cached-token.interface.js';
 import { L2HealthMonitor } from './l2-health-monitor.js';
 import type { L2Operation } from './l2-events.types.js';
@@ -7,6 +6,7 @@ import { RedisTokenCacheStore } from './redis-token-cache.store.js';
 import { TokenCacheEncryption } from './token-cache-encryption.js';
 import type { DistributedCacheSettings } from './token-cache-options.normalize.js';
 import type { TokenCacheStore } from './token-cache-store.interface.js';
+import type { TokenCacheStatistics } from './token-cache-statistics.js';
 
 /** Repeat the "invalid entries" warning at most this often. */
 const INVALID_WARNING_MS = 60_000;
@@ -34,7 +34,7 @@ export class DistributedTokenCache {
   constructor(
     private readonly store: TokenCacheStore,
     private readonly settings: DistributedCacheSettings,
-    private readonly stats: TokenAcquisitionStatistics,
+    private readonly stats: TokenCacheStatistics,
     private readonly now: () => number,
     private readonly logger: Logger = new Logger('TokenCache'),
     private readonly closeStore: () => Promise<void> = async () => {},
@@ -143,12 +143,12 @@ export class DistributedTokenCache {
 /**
  * Builds the L2 from validated settings: connects a Redis client for a URL (the optional peer
  * `ioredis` is imported only then), or wraps the configured store.
- * @throws AuthConfigurationError NIW5002 when a Redis URL is configured and `ioredis` is missing
+ * @throws AuthConfigurationError NIW1015 when a Redis URL is configured and `ioredis` is missing
  * @internal
  */
 export async function createDistributedTokenCache(
   settings: DistributedCacheSettings | undefined,
-  stats: TokenAcquisitionStatistics,
+  stats: TokenCacheStatistics,
   now: () => number,
 ): Promise<DistributedTokenCache | null> {
   if (!settings) return null;

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import type { TokenAcquisitionStatistics } from '../token-acquisition/token-acquisition-statistics.js';
 import type { L2FailureEvent, L2Operation, L2RecoveredEvent } from './l2-events.types.js';
+import type { TokenCacheStatistics } from './token-cache-statistics.js';
 
 /** While an outage lasts, repeat the warning (with the running count) at most this often. */
 const REPEAT_WARNING_MS = 60_000;
@@ -35,7 +35,7 @@ export class L2HealthMonitor {
 
   constructor(
     private readonly settings: L2HealthSettings,
-    private readonly stats: TokenAcquisitionStatistics,
+    private readonly stats: TokenCacheStatistics,
     private readonly logger: Logger,
   ) {}
 

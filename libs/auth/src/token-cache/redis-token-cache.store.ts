@@ -84,7 +84,7 @@ export class RedisTokenCacheStore implements TokenCacheStore {
    * ```ts
    * const store = await RedisTokenCacheStore.fromUrl('redis://127.0.0.1:6379', { keyPrefix: 'my-api:' });
    * ```
-   * @throws AuthConfigurationError NIW5002 when `ioredis` is not installed
+   * @throws AuthConfigurationError NIW1015 when `ioredis` is not installed
    */
   static async fromUrl(
     url: string,

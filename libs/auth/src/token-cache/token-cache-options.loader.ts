@@ -1,3 +1,4 @@
+import type { ConfigurationReader } from '../configuration-key.util.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { AuthConfigurationError } from '../errors/auth.error.js';
 import type { TokenCacheOptions } from './token-cache-options.interface.js';
@@ -8,20 +9,15 @@ import type { TokenCacheOptions } from './token-cache-options.interface.js';
  * `Redis__KeyPrefix`, `Encryption__Keys` (base64 keys, newest first: comma/space separated, a
  * JSON array, or `Encryption__Keys__0`…), `L2TimeoutMs`. `undefined` when none is set.
  * Values are validated by `AuthModule` at bootstrap.
- * @throws AuthConfigurationError NIW5001 when `L2TimeoutMs` is not a whole number
+ * @throws AuthConfigurationError NIW1014 when `L2TimeoutMs` is not a whole number
  * @internal
  */
 export function loadTokenCacheOptions(
-  lookup: (name: string) => unknown,
+  lookup: ConfigurationReader,
   section = 'TokenCache',
 ): TokenCacheOptions | undefined {
-  const raw = (key: string): unknown => {
-    for (const name of [`${section}__${key}`, `${section}:${key.replaceAll('__', ':')}`]) {
-      const value = lookup(name);
-      if (value !== undefined && value !== null && value !== '') return value;
-    }
-    return undefined;
-  };
+  // The one configuration reader tries `TokenCache__Key` and `TokenCache:Key`.
+  const raw = (key: string): unknown => lookup(`${section}__${key}`);
   const text = (key: string): string | undefined => {
     const v = raw(key);
     return typeof v === 'string' ? v.trim() || undefined : typeof v === 'number' ? String(v) : undefined;

@@ -29,7 +29,7 @@ export const DEFAULT_L2 = {
 /**
  * Validates the L2 part of `tokenCache` (store, redis, encryption, timeout, callbacks) once, at
  * bootstrap. `undefined` when there is no L2.
- * @throws AuthConfigurationError NIW5001 (store, redis, timeout, callbacks), NIW5003 (keys)
+ * @throws AuthConfigurationError NIW1014 (store, redis, timeout, callbacks), NIW1016 (keys)
  * @internal
  */
 export function normalizeDistributedCacheOptions(

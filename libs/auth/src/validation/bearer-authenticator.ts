@@ -1,4 +1,11 @@
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
+
+/** A bearer token the validator accepted. @internal */
+export interface BearerAuthentication {
+  readonly principal: AuthPrincipal;
+  /** base64url(SHA-256(token)) when the validator computed it for its cache, so no one hashes it again. */
+  readonly tokenHash?: string;
+}
 
 /**
  * What the guard needs from a validation strategy: turn a bearer token into a principal, or throw
@@ -6,5 +13,5 @@ import type { AuthPrincipal } from '../request-context/auth-principal.interface.
  * @internal
  */
 export interface BearerAuthenticator {
-  authenticate(token: string, request: object): Promise<AuthPrincipal>;
+  authenticate(token: string, request: object): Promise<BearerAuthentication>;
 }

@@ -2,7 +2,7 @@ import { ENTRA_STRATEGY_NAME } from '../auth.constants.js';
 import { AuthError } from '../errors/auth.error.js';
 import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { extractBearerToken } from './bearer-token.util.js';
 
 /** The verify callback of {@link EntraBearerStrategy}. @internal */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ENTRA_STRATEGY_NAME } from '../auth.constants.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { EntraBearerStrategy } from './entra-bearer.strategy.js';
 import { EntraTokenValidator } from './entra-token-validator.js';
 

@@ -15,7 +15,7 @@ import {
   TENANTS,
   unsignedToken,
   type LocalIdp,
-} from '../../../../test/support/local-idp.js';
+} from '../testing/local-idp.js';
 
 describe('EntraTokenValidator', () => {
   let idp: LocalIdp;

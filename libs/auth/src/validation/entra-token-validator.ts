@@ -1,15 +1,14 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
-import { IDP_TRANSPORT, NORMALIZED_AUTH_OPTIONS } from '../auth.internal-constants.js';
+import { NORMALIZED_AUTH_OPTIONS, OPENID_METADATA } from '../auth.internal-constants.js';
 import type { NormalizedAuthOptions } from '../auth-options.normalize.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
-import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import { OpenIdMetadataProvider } from '../http/openid-metadata.provider.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { validateAudience } from './audience-validator.js';
-import type { BearerAuthenticator } from './bearer-authenticator.js';
-import { createPrincipal, readRoles, readScopes, readTenantId } from './entra-claims.util.js';
-import { EntraMetadataProvider } from './entra-metadata.provider.js';
+import type { BearerAuthentication, BearerAuthenticator } from './bearer-authenticator.js';
+import { createPrincipal, readRoles, readScopes, readTenantId } from '../principal/entra-claims.util.js';
 import { validateIssuer } from './issuer-validator.js';
 import { validateSigningKeyIssuer } from './signing-key-issuer-validator.js';
 import { ValidatedTokenCache } from './validated-token-cache.js';
@@ -42,24 +41,16 @@ const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 @Injectable()
 export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, OnModuleDestroy {
   private readonly cache: ValidatedTokenCache;
-  /** @internal */
-  readonly metadata: EntraMetadataProvider;
 
   constructor(
     @Inject(NORMALIZED_AUTH_OPTIONS) private readonly options: NormalizedAuthOptions,
-    @Inject(IDP_TRANSPORT) transport: IdentityProviderTransport,
+    /** The module's one OpenID metadata provider, shared with token acquisition. @internal */
+    @Inject(OPENID_METADATA) readonly metadata: OpenIdMetadataProvider,
   ) {
     const v = options.validation;
     this.cache = new ValidatedTokenCache(v.validatedTokenCacheSize, v.clockSkewSeconds);
-    // The module's one identity-provider transport (keep-alive pool, trustedCa, timeouts), shared
-    // with token acquisition.
-    this.metadata = new EntraMetadataProvider(transport, {
-      instance: options.instance,
-      tenantId: options.tenantId,
-      refreshIntervalMs: v.metadataRefreshIntervalMs,
-      unknownKeyRefreshIntervalMs: v.unknownKeyRefreshIntervalMs,
-      onKeysRemoved: (kids) => this.cache.evictKeys(kids),
-    });
+    // A key removed from the JWKS must not keep validating tokens from the cache.
+    metadata.onKeysRemoved((kids) => this.cache.evictKeys(kids));
   }
 
   /** Starts fetching metadata and keys in the background, so the first request finds them warm. */
@@ -71,9 +62,14 @@ export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, O
     this.metadata.stop();
   }
 
-  /** {@inheritDoc EntraTokenValidator.validate} */
-  authenticate(token: string): Promise<AuthPrincipal> {
-    return this.validate(token);
+  /**
+   * {@link EntraTokenValidator.validate} for `AuthGuard`, which also gets the token's hash (this
+   * cache's key) and reuses it as the request's on-behalf-of cache partition.
+   * @internal
+   */
+  async authenticate(token: string): Promise<BearerAuthentication> {
+    const tokenHash = ValidatedTokenCache.keyOf(token);
+    return { principal: await this.validateKeyed(token, tokenHash), tokenHash };
   }
 
   /**
@@ -88,7 +84,10 @@ export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, O
    * @throws IdentityProviderUnavailableError (503) when no keys are known and the IdP is unreachable
    */
   async validate(token: string): Promise<AuthPrincipal> {
-    const cacheKey = ValidatedTokenCache.keyOf(token);
+    return this.validateKeyed(token, ValidatedTokenCache.keyOf(token));
+  }
+
+  private async validateKeyed(token: string, cacheKey: string): Promise<AuthPrincipal> {
     const hit = this.cache.get(cacheKey, Math.floor(Date.now() / 1000));
     if (hit) return hit.principal;
     return this.validateUncached(token, cacheKey);

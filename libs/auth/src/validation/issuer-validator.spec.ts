@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
-import { readTenantId, tenantIdFromIssuer } from './entra-claims.util.js';
+import { readTenantId, tenantIdFromIssuer } from '../principal/entra-claims.util.js';
 import { isValidIssuer, validateIssuer } from './issuer-validator.js';
 
 // Vectors ported from AadIssuerValidatorTests.cs (Microsoft.IdentityModel.Validators).

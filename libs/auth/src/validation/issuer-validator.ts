@@ -1,9 +1,9 @@
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
 
+import { isTenantIdentifier } from '../tenant-id.util.js';
+
 const TENANT_PLACEHOLDER = '{tenantid}';
-/** A tenant ID (GUID) or domain: no `{`, `}` or `/`, so it can neither fake a template nor a path. */
-const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
 
 /**
  * Port of `AadIssuerValidator.IsValidIssuer`: does `issuer` match `template` for tenant `tenantId`?
@@ -20,7 +20,7 @@ const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
  * @internal
  */
 export function isValidIssuer(template: string, tenantId: string, issuer: string): boolean {
-  if (!template || !issuer || !TENANT_ID.test(tenantId)) return false;
+  if (!template || !issuer || !isTenantIdentifier(tenantId)) return false;
   const p = template.indexOf(TENANT_PLACEHOLDER);
   if (p < 0) return template === issuer;
   if (issuer.length <= p + tenantId.length) return false;

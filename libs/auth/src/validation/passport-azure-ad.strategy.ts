@@ -6,10 +6,16 @@ import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { AuthConfigurationError } from '../errors/auth.error.js';
 import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { validateAudience } from './audience-validator.js';
-import type { BearerAuthenticator } from './bearer-authenticator.js';
-import { createPrincipal, readRoles, readScopes, readTenantId, type JwtClaims } from './entra-claims.util.js';
+import type { BearerAuthentication, BearerAuthenticator } from './bearer-authenticator.js';
+import {
+  createPrincipal,
+  readRoles,
+  readScopes,
+  readTenantId,
+  type JwtClaims,
+} from '../principal/entra-claims.util.js';
 import { validateIssuer } from './issuer-validator.js';
 
 /** The part of passport-azure-ad's `BearerStrategy` options we set. @internal */
@@ -108,7 +114,7 @@ export function checkPassportAzureAdClaims(claims: JwtClaims, options: Normalize
  * is chosen, and builds its `BearerStrategy` as a `@nestjs/passport` strategy registered under
  * {@link PASSPORT_AZURE_AD_STRATEGY_NAME}.
  *
- * @throws AuthConfigurationError NIW3104 when the package is not installed
+ * @throws AuthConfigurationError NIW1007 when the package is not installed
  * @internal
  */
 export async function createPassportAzureAdStrategy(options: NormalizedAuthOptions): Promise<PassportStrategyInstance> {
@@ -158,10 +164,10 @@ export async function createPassportAzureAdStrategy(options: NormalizedAuthOptio
 export class PassportAzureAdAuthenticator implements BearerAuthenticator {
   constructor(private readonly strategy: PassportStrategyInstance) {}
 
-  authenticate(token: string): Promise<AuthPrincipal> {
-    return new Promise<AuthPrincipal>((resolve, reject) => {
+  authenticate(token: string): Promise<BearerAuthentication> {
+    return new Promise<BearerAuthentication>((resolve, reject) => {
       const attempt = Object.create(this.strategy) as PassportAttempt;
-      attempt.success = (user) => resolve(user as AuthPrincipal);
+      attempt.success = (user) => resolve({ principal: user as AuthPrincipal });
       attempt.fail = (challenge) => {
         // Metadata/JWKS failures arrive as an Error object (often from Node's own realm), token refusals as a string.
         if (challenge instanceof Error || types.isNativeError(challenge)) {

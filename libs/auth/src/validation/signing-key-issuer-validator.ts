@@ -1,6 +1,6 @@
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { TokenValidationError } from '../errors/token-validation.error.js';
-import type { JwtClaims } from './entra-claims.util.js';
+import type { JwtClaims } from '../principal/entra-claims.util.js';
 
 /** The fields of a JWK that the signing-key issuer check reads. @internal */
 export interface SigningKeyInfo {

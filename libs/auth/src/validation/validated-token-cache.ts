@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 
 /** What the cache remembers about a validated token (never the token itself). @internal */
 export interface ValidatedTokenEntry {

@@ -1,6 +1,8 @@
 import type { AuthModuleOptions } from '../auth-module-options.interface.js';
+import { type ConfigurationReader, configurationReader } from '../configuration-key.util.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { AuthConfigurationError } from '../errors/auth.error.js';
+import { isMetaTenant, isTenantGuid } from '../tenant-id.util.js';
 
 /**
  * Incoming-validation options after validation, with defaults applied.
@@ -20,11 +22,9 @@ export interface NormalizedValidationOptions {
   readonly unknownKeyRefreshIntervalMs: number;
   /** True for `common`, `organizations` (and `consumers`): the issuer is a `{tenantid}` template. */
   readonly multiTenant: boolean;
-  readonly configuration: (key: string) => unknown;
+  /** Reads `{ configKey }` decorator values; `Section:Key` and `Section__Key` are interchangeable. */
+  readonly configuration: ConfigurationReader;
 }
-
-const MULTI_TENANT = new Set(['common', 'organizations', 'consumers']);
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Validates the "incoming token validation" options once, at bootstrap.
@@ -69,7 +69,7 @@ export function normalizeValidationOptions(options: AuthModuleOptions): Normaliz
       ['Leave it unset for the default of 300 seconds (Microsoft.Identity.Web and passport-azure-ad use the same).'],
     );
   }
-  const multiTenant = MULTI_TENANT.has(options.tenantId?.toLowerCase());
+  const multiTenant = isMetaTenant(options.tenantId);
   let allowedTenants: Set<string> | undefined;
   if (options.allowedTenants !== undefined) {
     if (!multiTenant) {
@@ -83,7 +83,7 @@ export function normalizeValidationOptions(options: AuthModuleOptions): Normaliz
     }
     allowedTenants = new Set();
     for (const t of Array.isArray(options.allowedTenants) ? (options.allowedTenants as unknown[]) : [undefined]) {
-      if (typeof t !== 'string' || !GUID.test(t.trim())) {
+      if (typeof t !== 'string' || !isTenantGuid(t.trim())) {
         throw AuthConfigurationError.create(
           AuthErrorCode.InvalidAllowedTenants,
           'allowedTenants must be an array of tenant IDs (GUIDs).',
@@ -147,13 +147,4 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
     );
   }
   return value;
-}
-
-function configurationReader(source: AuthModuleOptions['configuration']): (key: string) => unknown {
-  if (source && typeof (source as { get?: unknown }).get === 'function') {
-    const config = source as { get(key: string): unknown };
-    return (key) => config.get(key);
-  }
-  const record = (source ?? process.env) as Readonly<Record<string, string | undefined>>;
-  return (key) => record[key];
 }

@@ -1,14 +1,13 @@
 import type { Provider } from '@nestjs/common';
 import { BEARER_AUTHENTICATOR, NORMALIZED_AUTH_OPTIONS } from '../auth.internal-constants.js';
 import type { NormalizedAuthOptions } from '../auth-options.normalize.js';
-import { AuthGuard } from '../authorization/auth.guard.js';
 import type { BearerAuthenticator } from './bearer-authenticator.js';
 import { EntraJwtStrategy } from './entra-jwt.strategy.js';
 import { EntraTokenValidator } from './entra-token-validator.js';
 import { createPassportAzureAdStrategy, PassportAzureAdAuthenticator } from './passport-azure-ad.strategy.js';
 
 /**
- * Providers of incoming token validation and authorization, added to `AuthModule`.
+ * Providers of incoming token validation, added to `AuthModule` (the guard is registered by the module).
  * The passport-azure-ad package is imported only when that strategy is selected.
  * @internal
  */
@@ -23,8 +22,7 @@ export const validationProviders: Provider[] = [
         ? new PassportAzureAdAuthenticator(await createPassportAzureAdStrategy(options))
         : entra,
   },
-  AuthGuard,
 ];
 
-/** What `AuthModule` exports for validation, so `@UseGuards(AuthGuard)` resolves in importing modules. @internal */
-export const validationExports = [EntraTokenValidator, EntraJwtStrategy, BEARER_AUTHENTICATOR, AuthGuard];
+/** What `AuthModule` exports for validation, so the guard and custom guards resolve in importing modules. @internal */
+export const validationExports = [EntraTokenValidator, EntraJwtStrategy, BEARER_AUTHENTICATOR];

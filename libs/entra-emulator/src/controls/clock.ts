@@ -6,6 +6,7 @@
  * ```ts
  * emu.clock.advance(3600); // an hour later for the emulator
  * console.log(emu.clock.now()); // epoch seconds
+ * jwt.verify(token, key, { clockTimestamp: emu.clock.now() }); // a validator on the emulator's time
  * ```
  */
 export class EmulatorClock {
@@ -31,6 +32,16 @@ export class EmulatorClock {
       throw new RangeError('the emulator clock must stay between 1970 and 9999 (epoch seconds 0..253402300799)');
     this.offset = Math.trunc(epochSeconds) - Math.floor(Date.now() / 1000);
     return this.now();
+  }
+
+  /**
+   * Current emulator time as a `Date`: hand it to the validator under test when the clock has been
+   * moved (jose `jwtVerify(..., { currentDate: emu.clock.date() })`; jsonwebtoken takes
+   * `clockTimestamp: emu.clock.now()`), since tokens issued after `advance()` have `iat`/`nbf` in the
+   * real clock's future.
+   */
+  date(): Date {
+    return new Date(this.now() * 1000);
   }
 
   /** Offset from the real clock in seconds. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { defaultCertDir, loadCertStore } from './cert-store.js';
 
 describe('certificate store', () => {
+  // Generating the CA, the leaf and the RSA signing keys takes seconds on a loaded machine.
   it('creates the material once, even when several starts race, and reuses it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emu-certs-'));
     try {
@@ -26,7 +27,8 @@ describe('certificate store', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // RSA key generation for the CA, the TLS leaf and the signing keys: seconds on a loaded machine.
+  }, 30_000);
 
   it('defaults to .cache/entra-emulator under the workspace root', () => {
     expect(defaultCertDir(join(process.cwd(), 'libs', 'entra-emulator', 'src'))).toBe(

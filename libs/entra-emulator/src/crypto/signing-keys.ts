@@ -51,13 +51,17 @@ export class SigningKeySet {
     return this.activeKey;
   }
 
-  /** Published keys, newest (active) first. */
+  /**
+   * Published keys: the active one first, then the retired ones, then the upcoming spares. Entra
+   * publishes a key before it signs with it, so validators that cache the JWKS survive a rotation.
+   */
   get published(): readonly SigningKey[] {
-    return [this.activeKey, ...this.keys.filter((k) => k !== this.activeKey)];
+    return [this.activeKey, ...this.keys.filter((k) => k !== this.activeKey), ...this.spares];
   }
 
+  /** A published key by `kid`. */
   find(kid: string): SigningKey | undefined {
-    return this.keys.find((k) => k.kid === kid);
+    return this.keys.find((k) => k.kid === kid) ?? this.spares.find((k) => k.kid === kid);
   }
 
   /** Makes a new key active; the previous ones stay published. */

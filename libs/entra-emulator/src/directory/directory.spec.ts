@@ -41,4 +41,17 @@ describe('ResolvedDirectory', () => {
         }),
     ).toThrow(/EMU1005/);
   });
+
+  it('resolves optional access-token claims and refuses unknown ones (EMU1016)', () => {
+    const apps = DEFAULT_DIRECTORY.apps.map((a) =>
+      a.name === 'my-api' ? { ...a, optionalClaims: { accessToken: ['idtyp'] as const } } : a,
+    );
+    const custom = new ResolvedDirectory({ ...DEFAULT_DIRECTORY, apps });
+    expect([...custom.app('my-api')!.accessTokenOptionalClaims]).toEqual(['idtyp']);
+    expect(dir.app('my-api')!.accessTokenOptionalClaims.size).toBe(0);
+    const bad = DEFAULT_DIRECTORY.apps.map((a) =>
+      a.name === 'my-api' ? { ...a, optionalClaims: { accessToken: ['groups' as 'idtyp'] } } : a,
+    );
+    expect(() => new ResolvedDirectory({ ...DEFAULT_DIRECTORY, apps: bad })).toThrow(/EMU1016/);
+  });
 });

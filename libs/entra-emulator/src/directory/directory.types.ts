@@ -26,6 +26,20 @@ export interface AppRoleInput {
 }
 
 /**
+ * An optional access-token claim an app registration (as a resource) can ask for.
+ * - `idtyp`: as Entra's optional claim, adds `idtyp: "user"` to delegated tokens (app-only tokens
+ *   always carry `idtyp: "app"`).
+ * - `amr`: an emulator extension (Entra never puts `amr` in v2 access tokens; v1 tokens always have it),
+ *   for APIs that still read it while moving from v1 to v2.
+ *
+ * @example
+ * ```ts
+ * const claims: AccessTokenOptionalClaim[] = ['idtyp'];
+ * ```
+ */
+export type AccessTokenOptionalClaim = 'idtyp' | 'amr';
+
+/**
  * Permissions an app holds on another app (a resource), named by the resource's `name`, client id or
  * App ID URI.
  *
@@ -89,6 +103,8 @@ export interface AppRegistrationInput {
   readonly consentGranted?: boolean;
   /** Redirect URIs for the authorization code flow. Loopback URIs match on any port. */
   readonly redirectUris?: readonly string[];
+  /** Optional claims of the app's access tokens (`optionalClaims.accessToken` in the manifest). */
+  readonly optionalClaims?: { readonly accessToken?: readonly AccessTokenOptionalClaim[] };
 }
 
 /**

@@ -27,9 +27,27 @@ export interface CodeGrant extends UserSession {
   used: boolean;
 }
 
+/** A sign-in on the page that still owes its second factor (Entra's `flowToken`). @internal */
+export interface PendingSignIn {
+  readonly oid: string;
+  /** The authorize request parameters, as first sent. */
+  readonly params: string;
+  readonly expiresAt: number;
+}
+
+/** Fidelity switches fixed at start-up. @internal */
+export interface EmulatorBehaviour {
+  /** Also advertise `grant_types_supported` and `code_challenge_methods_supported` (Entra does not). */
+  readonly metadataExtensions: boolean;
+  /** Issue v1 tokens with `https://sts.windows.net/{tid}/` as Entra does, instead of the emulator's host. */
+  readonly stsV1Issuer: boolean;
+}
+
 /** Shared mutable state of one emulator instance. @internal */
 export interface EmulatorState {
   baseUrl: string;
+  readonly behaviour: EmulatorBehaviour;
+  readonly pendingSignIns: Map<string, PendingSignIn>;
   readonly directory: ResolvedDirectory;
   readonly keys: SigningKeySet;
   readonly clock: EmulatorClock;
@@ -38,7 +56,15 @@ export interface EmulatorState {
   readonly authCodes: Map<string, CodeGrant>;
 }
 
-/** The issuer of tokens of `tid` in `version`. @internal */
+/** Entra's v1 issuer host. @internal */
+export const STS_V1_BASE = 'https://sts.windows.net';
+
+/** The issuer of tokens of `tid` in `version` on the emulator's host. @internal */
 export function issuerFor(baseUrl: string, tid: string, version: 1 | 2): string {
   return version === 2 ? `${baseUrl}/${tid}/v2.0` : `${baseUrl}/${tid}/`;
+}
+
+/** The issuer this emulator writes into tokens of `tid` (honours the `stsV1Issuer` option). @internal */
+export function tokenIssuer(state: EmulatorState, tid: string, version: 1 | 2): string {
+  return issuerFor(version === 1 && state.behaviour.stsV1Issuer ? STS_V1_BASE : state.baseUrl, tid, version);
 }

@@ -1,7 +1,7 @@
 import { signJwt, type JsonObject } from '../crypto/jwt.js';
 import type { ResolvedApp, ResolvedTenant } from '../directory/directory.js';
 import { b64url, randomToken, sha256 } from '../util/encoding.js';
-import { issuerFor, type EmulatorState } from './state.js';
+import { tokenIssuer, type EmulatorState } from './state.js';
 
 /** Client authentication strength: `0` public, `1` secret, `2` certificate (`azpacr` / `appidacr`). @internal */
 export type ClientAuthClass = '0' | '1' | '2';
@@ -67,43 +67,46 @@ export function mintAccessToken(
       version === 2
         ? spec.resource.clientId
         : (spec.resourceIdentifier ?? spec.resource.identifiers[0] ?? spec.resource.clientId),
-    iss: issuerFor(state.baseUrl, tid, version),
+    iss: tokenIssuer(state, tid, version),
     iat: now,
     nbf: now,
     exp: now + lifetime,
   };
+  const optional = spec.resource.accessTokenOptionalClaims;
+  // `idtyp` is on app-only tokens; delegated tokens have it only when the resource asks for it.
+  const idtyp = u ? (optional.has('idtyp') ? 'user' : undefined) : 'app';
   if (version === 1) {
     if (u) {
       p['acr'] = '1';
       p['amr'] = [...u.amr];
     }
-    p['aio'] = randomToken(48);
+    p['aio'] = u ? sessionAio(u.amr) : randomToken(48);
     p['appid'] = spec.client.clientId;
     p['appidacr'] = spec.clientAuth;
     if (u) {
       if (u.familyName) p['family_name'] = u.familyName;
       if (u.givenName) p['given_name'] = u.givenName;
+      p['idtyp'] = idtyp;
       p['ipaddr'] = '127.0.0.1';
       if (u.name) p['name'] = u.name;
       p['oid'] = u.oid;
-      p['idtyp'] = 'user';
     } else {
-      p['idp'] = issuerFor(state.baseUrl, tid, 1);
-      p['idtyp'] = 'app';
+      p['idp'] = tokenIssuer(state, tid, 1);
+      p['idtyp'] = idtyp;
       p['oid'] = servicePrincipalOid(spec.client, tid);
     }
   } else {
-    p['aio'] = randomToken(48);
-    if (u) p['amr'] = [...u.amr];
+    p['aio'] = u ? sessionAio(u.amr) : randomToken(48);
+    // v2 access tokens carry no `amr`: the session's methods travel in the opaque `aio`, as in Entra.
+    if (u && optional.has('amr')) p['amr'] = [...u.amr];
     p['azp'] = spec.client.clientId;
     p['azpacr'] = spec.clientAuth;
+    p['idtyp'] = idtyp;
     if (u) {
-      p['idtyp'] = 'user';
       if (u.name) p['name'] = u.name;
       p['oid'] = u.oid;
       if (u.upn) p['preferred_username'] = u.upn;
     } else {
-      p['idtyp'] = 'app';
       p['oid'] = servicePrincipalOid(spec.client, tid);
     }
   }
@@ -127,29 +130,54 @@ export function mintAccessToken(
   return { token: signToken(state, p, version), expiresIn: lifetime, payload: p };
 }
 
-/** Mints a v2 id token for `client`. @internal */
+const AIO_PREFIX = 'amr=';
+
+/**
+ * An `aio` that carries the session's authentication methods. Entra's `aio` is an opaque internal
+ * claim holding such session data; the emulator's OBO reads the methods back from it, since v2
+ * access tokens have no `amr`.
+ * @internal
+ */
+export function sessionAio(amr: readonly string[]): string {
+  return `${b64url(AIO_PREFIX + amr.join(' '))}.${randomToken(32)}`;
+}
+
+/** The authentication methods kept in an emulator `aio`, or `[]`. @internal */
+export function amrFromAio(aio: unknown): string[] {
+  if (typeof aio !== 'string') return [];
+  const text = Buffer.from(aio.split('.')[0] ?? '', 'base64url').toString('utf8');
+  return text.startsWith(AIO_PREFIX) ? text.slice(AIO_PREFIX.length).split(' ').filter(Boolean) : [];
+}
+
+/** Mints an id token for `client`, shaped as the endpoint `version` (v1: `/oauth2/token`) issues it. @internal */
 export function mintIdToken(
   state: EmulatorState,
-  spec: { tenant: ResolvedTenant; client: ResolvedApp; user: TokenUser; nonce?: string },
+  spec: { tenant: ResolvedTenant; client: ResolvedApp; user: TokenUser; nonce?: string; version?: 1 | 2 },
 ): string {
   const now = state.clock.now();
+  const v1 = spec.version === 1;
+  const u = spec.user;
   const p: JsonObject = {
     aud: spec.client.clientId,
-    iss: issuerFor(state.baseUrl, spec.tenant.id, 2),
+    iss: tokenIssuer(state, spec.tenant.id, v1 ? 1 : 2),
     iat: now,
     nbf: now,
     exp: now + state.tokenLifetimeSeconds,
-    aio: randomToken(48),
+    ...(v1 ? { amr: [...u.amr] } : { aio: randomToken(48) }),
+    ...(v1 && u.familyName ? { family_name: u.familyName } : {}),
+    ...(v1 && u.givenName ? { given_name: u.givenName } : {}),
+    ...(v1 ? { ipaddr: '127.0.0.1' } : {}),
     ...(spec.nonce ? { nonce: spec.nonce } : {}),
-    ...(spec.user.name ? { name: spec.user.name } : {}),
-    oid: spec.user.oid,
-    ...(spec.user.upn ? { preferred_username: spec.user.upn } : {}),
+    ...(u.name ? { name: u.name } : {}),
+    oid: u.oid,
+    ...(!v1 && u.upn ? { preferred_username: u.upn } : {}),
     rh: `0.${randomToken(40)}.`,
-    sid: b64url(sha256(`sid|${spec.user.oid}|${spec.tenant.id}`)).slice(0, 36),
-    sub: pairwiseSub(spec.user.oid, spec.client.clientId),
+    sid: b64url(sha256(`sid|${u.oid}|${spec.tenant.id}`)).slice(0, 36),
+    sub: pairwiseSub(u.oid, spec.client.clientId),
     tid: spec.tenant.id,
+    ...(v1 && u.upn ? { unique_name: u.upn, upn: u.upn } : {}),
     uti: randomToken(16),
-    ver: '2.0',
+    ver: v1 ? '1.0' : '2.0',
   };
   return signToken(state, p, 2);
 }

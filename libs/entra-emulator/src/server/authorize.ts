@@ -1,10 +1,14 @@
 import type { ResolvedApp, ResolvedUser } from '../directory/directory.js';
-import { Errors } from '../protocol/errors.js';
+import { parseClaims, type ClaimsRequest } from '../protocol/claims-request.js';
+import { timingSafeEqualString } from '../protocol/client-auth.js';
+import { EntraProtocolError, Errors } from '../protocol/errors.js';
+import { applyPolicies, withGraphFallback } from '../protocol/grants/user-tokens.js';
+import { parseScopes, type ParsedScopes } from '../protocol/scopes.js';
 import type { EmulatorState } from '../protocol/state.js';
 import { clientInfo } from '../protocol/tokens.js';
-import { parseClaims } from '../protocol/token-service.js';
 import { randomToken } from '../util/encoding.js';
 import { escapeHtml } from './http-util.js';
+import { mfaPage, signInPage } from './sign-in-page.js';
 
 /** What the authorize endpoint answers. @internal */
 export type AuthorizeOutcome =
@@ -87,68 +91,158 @@ export function authorize(
     return reply({ error: 'invalid_request', error_description: 'AADSTS501491: Invalid code_challenge_method.' });
   }
   const users = tenant ? tenant.users : dir.tenants.flatMap((t) => t.users);
-  const hint = params.get('login_hint');
-  const chosenName = submitted?.get('username') ?? (params.get('prompt') === 'none' ? hint : null);
-  if (!chosenName) {
-    if (params.get('prompt') === 'none')
-      return reply({
-        error: 'login_required',
-        error_description: 'AADSTS50058: A silent sign-in request was sent but no user is signed in.',
-      });
-    return { kind: 'page', html: signInPage(app, users, params, hint) };
-  }
-  const user: ResolvedUser | undefined = users.find((u) => u.upn.toLowerCase() === chosenName.toLowerCase());
-  if (!user)
-    return reply({
-      error: 'invalid_request',
-      error_description: `AADSTS50034: The user account ${chosenName} does not exist in the directory.`,
-    });
-  const claims = params.get('claims') ?? undefined;
-  let claimsReq;
+  let claimsReq: ClaimsRequest;
   try {
-    claimsReq = parseClaims(claims);
+    claimsReq = parseClaims(params.get('claims') ?? undefined);
   } catch {
     return reply({
       error: 'invalid_request',
       error_description: "AADSTS90004: the 'claims' parameter is not valid JSON.",
     });
   }
-  const amr = ['pwd', ...(claimsReq.mfa || submitted?.get('mfa') === 'on' ? ['mfa'] : [])];
+  const ctx: SignInContext = { state, app, params, claims: claimsReq, reply, redirectUri, challenge, method };
+  const flowToken = submitted?.get('flowToken');
+  if (flowToken) return secondFactor(ctx, flowToken, submitted?.get('mfa') ?? null);
+  const hint = params.get('login_hint');
+  if (params.get('prompt') === 'none') {
+    // No browser session exists; the login hint stands for one, signed in with a password only.
+    if (!hint)
+      return reply({
+        error: 'login_required',
+        error_description: 'AADSTS50058: A silent sign-in request was sent but no user is signed in.',
+      });
+    const user = users.find((u) => u.upn.toLowerCase() === hint.toLowerCase());
+    if (!user)
+      return reply({
+        error: 'invalid_request',
+        error_description: `AADSTS50034: The user account ${hint} does not exist in the directory.`,
+      });
+    const verdict = signInPolicy(ctx, user, ['pwd']);
+    if (verdict === 'mfa')
+      return reply({
+        error: 'interaction_required',
+        error_description: 'AADSTS50076: multi-factor authentication is required; sign in interactively.',
+      });
+    return verdict === 'ok' ? issueCode(ctx, user, ['pwd']) : reply(blockedFields(verdict));
+  }
+  const username = submitted?.get('username');
+  if (!username) return { kind: 'page', html: signInPage(app, users, params, hint) };
+  const user = users.find((u) => u.upn.toLowerCase() === username.toLowerCase());
+  if (!user)
+    return {
+      kind: 'page',
+      html: signInPage(app, users, params, username, {
+        code: 50034,
+        message: "We couldn't find an account with that username. Try another, or get a new account.",
+      }),
+    };
+  const password = submitted?.get('password') ?? '';
+  if (user.password === undefined || !timingSafeEqualString(user.password, password))
+    return {
+      kind: 'page',
+      html: signInPage(app, users, params, username, {
+        code: 50126,
+        message: "Your account or password is incorrect. If you don't remember your password, reset it now.",
+      }),
+    };
+  const verdict = signInPolicy(ctx, user, ['pwd']);
+  if (verdict === 'mfa') {
+    const token = randomToken(32);
+    // Abandoned MFA pages must not pile up: drop the expired ones whenever a new one starts.
+    for (const [k, v] of state.pendingSignIns) if (v.expiresAt <= state.clock.now()) state.pendingSignIns.delete(k);
+    state.pendingSignIns.set(token, {
+      oid: user.oid,
+      params: params.toString(),
+      expiresAt: state.clock.now() + 600,
+    });
+    return { kind: 'page', html: mfaPage(user, params, token) };
+  }
+  return verdict === 'ok' ? issueCode(ctx, user, ['pwd']) : reply(blockedFields(verdict));
+}
+
+/** What the sign-in steps share. */
+interface SignInContext {
+  readonly state: EmulatorState;
+  readonly app: ResolvedApp;
+  readonly params: URLSearchParams;
+  readonly claims: ClaimsRequest;
+  readonly reply: (fields: Record<string, string>) => AuthorizeOutcome;
+  readonly redirectUri: string;
+  readonly challenge: string | null;
+  readonly method: string | undefined;
+}
+
+/** The answer to the MFA page: approve completes the sign-in with `amr` `pwd mfa`. */
+function secondFactor(ctx: SignInContext, flowToken: string, answer: string | null): AuthorizeOutcome {
+  const pending = ctx.state.pendingSignIns.get(flowToken);
+  ctx.state.pendingSignIns.delete(flowToken);
+  const user = pending ? ctx.state.directory.userByOid(pending.oid) : undefined;
+  if (!pending || !user || pending.expiresAt <= ctx.state.clock.now() || pending.params !== ctx.params.toString())
+    return ctx.reply({
+      error: 'invalid_request',
+      error_description: 'AADSTS50097: the sign-in session is not valid or has expired; sign in again.',
+    });
+  if (answer !== 'approve')
+    return ctx.reply({
+      error: 'access_denied',
+      error_description: 'AADSTS500121: Authentication failed during strong authentication request.',
+    });
+  const verdict = signInPolicy(ctx, user, ['pwd', 'mfa']);
+  return verdict === 'ok' || verdict === 'mfa'
+    ? issueCode(ctx, user, ['pwd', 'mfa'])
+    : ctx.reply(blockedFields(verdict));
+}
+
+function blockedFields(err: EntraProtocolError): Record<string, string> {
+  return { error: 'access_denied', error_description: `AADSTS${err.code}: ${err.description}` };
+}
+
+/**
+ * The directory's Conditional Access policies for this sign-in, as ROPC applies them: `mfa` when a
+ * second factor is owed (a policy, or a step-up `claims` request), the error of a blocking policy, or `ok`.
+ */
+function signInPolicy(
+  ctx: SignInContext,
+  user: ResolvedUser,
+  amr: readonly string[],
+): 'ok' | 'mfa' | EntraProtocolError {
+  const dir = ctx.state.directory;
+  const tenant = dir.tenant(user.tenantId)!;
+  let parsed: ParsedScopes;
+  try {
+    parsed = withGraphFallback(parseScopes(ctx.params.get('scope') ?? 'openid', dir, tenant.name), dir, ctx.app);
+  } catch {
+    // Scope errors are the token endpoint's to report.
+    return 'ok';
+  }
+  if (ctx.claims.mfa && !amr.includes('mfa')) return 'mfa';
+  try {
+    applyPolicies(tenant, user.oid, parsed, amr, { ...ctx.claims, mfa: false });
+    return 'ok';
+  } catch (e) {
+    if (!(e instanceof EntraProtocolError)) throw e;
+    return e.code === 50076 ? 'mfa' : e;
+  }
+}
+
+/** Stores a single-use code for the signed-in user and sends it to the redirect URI. */
+function issueCode(ctx: SignInContext, user: ResolvedUser, amr: readonly string[]): AuthorizeOutcome {
+  const { state, app, params } = ctx;
+  const claims = params.get('claims');
   const code = `0.${randomToken(64)}`;
   state.authCodes.set(code, {
     clientId: app.clientId,
     oid: user.oid,
     tid: user.tenantId,
-    amr,
+    amr: [...amr],
     scope: params.get('scope') ?? 'openid profile offline_access',
-    redirectUri,
-    ...(challenge ? { codeChallenge: challenge } : {}),
-    ...(method ? { codeChallengeMethod: method } : {}),
+    redirectUri: ctx.redirectUri,
+    ...(ctx.challenge ? { codeChallenge: ctx.challenge } : {}),
+    ...(ctx.method ? { codeChallengeMethod: ctx.method } : {}),
     ...(params.get('nonce') ? { nonce: params.get('nonce')! } : {}),
     ...(claims ? { claims } : {}),
     expiresAt: state.clock.now() + 600,
     used: false,
   });
-  return reply({ code, client_info: clientInfo(user.oid, user.tenantId), session_state: randomToken(16) });
-}
-
-function signInPage(
-  app: ResolvedApp,
-  users: readonly ResolvedUser[],
-  params: URLSearchParams,
-  hint: string | null,
-): string {
-  const hidden = [...params]
-    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
-    .join('');
-  const buttons = users
-    .map(
-      (u) =>
-        `<li><button name="username" value="${escapeHtml(u.upn)}"${hint && hint.toLowerCase() === u.upn.toLowerCase() ? ' autofocus' : ''}>${escapeHtml(u.displayName)}<br><small>${escapeHtml(u.upn)}</small></button></li>`,
-    )
-    .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in - Entra emulator</title>
-<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto}ul{list-style:none;padding:0}button{width:100%;text-align:left;padding:.6rem;margin:.3rem 0;cursor:pointer}</style></head>
-<body><h1>Sign in</h1><p>to <strong>${escapeHtml(app.displayName)}</strong> (local Entra ID emulator: development only, no password needed).</p>
-<form method="post">${hidden}<label><input type="checkbox" name="mfa"> complete multi-factor authentication</label><ul>${buttons}</ul></form></body></html>`;
+  return ctx.reply({ code, client_info: clientInfo(user.oid, user.tenantId), session_state: randomToken(16) });
 }

@@ -1,27 +1,32 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { FaultInjector, FaultSpec } from '../controls/faults.js';
+import type { FaultInjector } from '../controls/faults.js';
 import type { EmulatorRoute, RequestLog } from '../controls/request-log.js';
 import { EntraProtocolError, Errors, errorBody } from '../protocol/errors.js';
-import { instanceDiscovery, jwks, v1Metadata, v2Metadata } from '../protocol/metadata.js';
-import { issuerFor, type EmulatorState } from '../protocol/state.js';
+import type { EmulatorState } from '../protocol/state.js';
 import type { TokenRequestFacts, TokenService } from '../protocol/token-service.js';
 import { isGuid, newGuid } from '../util/encoding.js';
 import { authorize } from './authorize.js';
+import { serveControl, type ControlRouteHandler } from './control-server.js';
+import { serveDocument, type RoutedPath } from './document-routes.js';
+import { applyFault, type ErrorContext } from './fault-response.js';
 import { basicCredentials, parseForm, readBody, sendJson, sendRaw } from './http-util.js';
 
-/** Handles `/__emulator/*` control routes. @internal */
-export type ControlRouteHandler = (
-  method: string,
-  path: string,
-  body: unknown,
-) => Promise<{ status: number; body: unknown }>;
+export type { ControlRouteHandler } from './control-server.js';
 
-const MULTI = new Set(['common', 'organizations']);
+/** Sign-in page fields that are not authorize request parameters (never logged, never echoed). */
+const PAGE_FIELDS = new Set(['username', 'password', 'mfa', 'flowToken']);
+
+/** What a route did, for the request log. @internal */
+interface RouteResult {
+  readonly status: number;
+  readonly errorCode?: number;
+  readonly facts?: TokenRequestFacts;
+}
 
 /** Classifies a path for faults and the request log. @internal */
 export function classify(path: string): EmulatorRoute {
-  const p = path.toLowerCase();
+  // Entra answers discovery with or without a trailing slash.
+  const p = path.toLowerCase().replace(/\/+$/, '');
   if (p.endsWith('/.well-known/openid-configuration')) return 'metadata';
   if (/\/discovery\/(v2\.0\/)?keys$/.test(p)) return 'jwks';
   if (/\/oauth2\/(v2\.0\/)?token$/.test(p)) return 'token';
@@ -68,7 +73,9 @@ export class EmulatorHandler {
     }
     const path = url.pathname;
     if (path.startsWith('/__emulator/') || path === '/__emulator') {
-      return this.serveControl(req, res, method, path);
+      if (!this.controls) this.sendError(res, Errors.notFound(path), undefined);
+      else await serveControl(this.controls, req, res, method, path);
+      return;
     }
     const route = classify(path);
     const segments = path.split('/').filter(Boolean);
@@ -76,16 +83,16 @@ export class EmulatorHandler {
     const headerCorr = req.headers['client-request-id'];
     const queryCorr = url.searchParams.get('client-request-id');
     const correlationId = [queryCorr, typeof headerCorr === 'string' ? headerCorr : undefined].find(isGuid);
-    const facts: TokenRequestFacts = {};
-    const record = (status: number, extra: { errorCode?: number; faulted?: boolean } = {}) => {
+    const record = (r: RouteResult & { faulted?: boolean }) => {
       this.log.add({
         method,
         path,
         route,
         ...(tenantSegment && route !== 'other' ? { tenant: tenantSegment } : {}),
-        ...facts,
-        status,
-        ...extra,
+        ...r.facts,
+        status: r.status,
+        ...(r.errorCode !== undefined ? { errorCode: r.errorCode } : {}),
+        ...(r.faulted ? { faulted: true } : {}),
         ...(correlationId ? { correlationId } : {}),
         at: started,
         durationMs: Date.now() - started,
@@ -94,157 +101,47 @@ export class EmulatorHandler {
 
     const fault = this.faults.take(route, path, method);
     if (fault) {
-      const handled = await this.applyFault(req, res, fault, correlationId);
+      const handled = await applyFault(req, res, fault, () => this.errorCtx(correlationId));
       if (handled !== undefined) {
-        record(handled, { faulted: true });
+        record({ status: handled, faulted: true });
         return;
       }
     }
 
+    const authorization = req.headers.authorization;
+    const routed: RoutedPath = { url, route, segments, tenantSegment, ...(authorization ? { authorization } : {}) };
     try {
-      const status = await this.route(req, res, method, url, route, segments, tenantSegment, facts, correlationId);
-      record(status);
+      record(await this.route(req, res, method, routed, correlationId));
     } catch (e) {
       const err = e instanceof EntraProtocolError ? e : Errors.internal();
       this.sendError(res, err, correlationId);
-      record(err.status, { errorCode: err.code });
+      record({ status: err.status, errorCode: err.code });
     }
-  }
-
-  /** Returns the status sent, or undefined when the request continues normally. */
-  private async applyFault(
-    req: IncomingMessage,
-    res: ServerResponse,
-    f: FaultSpec,
-    correlationId: string | undefined,
-  ): Promise<number | undefined> {
-    if (f.delayMs && f.delayMs > 0) await sleep(f.delayMs);
-    if (f.drop) {
-      req.socket.destroy();
-      return 0;
-    }
-    if (f.status === undefined) return undefined;
-    // Drain the request so the client sees the answer rather than a reset.
-    req.resume();
-    const headers = { ...(f.headers ?? {}) };
-    if (f.body === undefined) {
-      const err =
-        f.status === 429
-          ? new EntraProtocolError(
-              429,
-              'temporarily_unavailable',
-              90033,
-              'The server is temporarily throttling requests. Please try again.',
-            )
-          : f.status >= 500
-            ? new EntraProtocolError(
-                f.status,
-                'temporarily_unavailable',
-                90033,
-                'A transient error has occurred. Please try again.',
-              )
-            : new EntraProtocolError(f.status, 'invalid_request', 90100, 'Injected fault.');
-      sendJson(res, f.status, errorBody(err, this.errorCtx(correlationId)), headers);
-    } else if (typeof f.body === 'string') {
-      sendRaw(res, f.status, f.body, { 'content-type': 'application/json; charset=utf-8', ...headers });
-    } else {
-      sendJson(res, f.status, f.body, headers);
-    }
-    return f.status;
   }
 
   private async route(
     req: IncomingMessage,
     res: ServerResponse,
     method: string,
-    url: URL,
-    route: EmulatorRoute,
-    segments: string[],
-    tenantSegment: string | undefined,
-    facts: TokenRequestFacts,
+    p: RoutedPath,
     correlationId: string | undefined,
-  ): Promise<number> {
-    const base = this.state.baseUrl;
-    const dir = this.state.directory;
-    const lower = segments.map((s) => s.toLowerCase());
-    const rest = lower.slice(1).join('/');
-    const cacheable = { 'cache-control': 'max-age=86400, private', 'access-control-allow-origin': '*' };
-    if (segments.length === 0 || (segments.length === 1 && lower[0] === 'health')) {
-      sendJson(res, 200, {
-        status: 'ok',
-        service: 'entra-emulator',
-        tenants: dir.tenants.map((t) => ({ name: t.name, id: t.id })),
-      });
-      return 200;
-    }
-    if (lower[0] === 'error' && segments.length === 1) {
-      sendJson(res, 200, {
-        code: url.searchParams.get('code'),
-        see: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes',
-      });
-      return 200;
-    }
-    if (route === 'token') {
+  ): Promise<RouteResult> {
+    if (p.route === 'token') {
       if (method !== 'POST') throw Errors.postOnly();
-      return this.token(req, res, url, tenantSegment!, facts, correlationId);
+      return this.token(req, res, p, correlationId);
     }
-    if (route === 'authorize') return this.authorizeRoute(req, res, method, url, tenantSegment!, facts);
-    if (route === 'logout') {
-      const t = tenantSegment!;
-      if (!MULTI.has(t) && !dir.tenant(t)) throw Errors.tenantNotFound(segments[0] ?? '');
-      const target = url.searchParams.get('post_logout_redirect_uri');
-      if (target && /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//i.test(target)) {
-        res.writeHead(302, { location: target, 'cache-control': 'no-store' }).end();
-        return 302;
-      }
-      sendJson(res, 200, { status: 'signed_out' });
-      return 200;
-    }
-    if (method !== 'GET' && method !== 'HEAD') throw Errors.methodNotAllowed();
-    const t = tenantSegment!;
-    const tenant = MULTI.has(t) ? undefined : dir.tenant(t);
-    if (!MULTI.has(t) && !tenant && t !== 'common') throw Errors.tenantNotFound(segments[0] ?? '', 'invalid_tenant');
-    if (route === 'metadata') {
-      if (rest === 'v2.0/.well-known/openid-configuration') {
-        const body = tenant ? v2Metadata(base, tenant.id, tenant.id) : v2Metadata(base, t, '{tenantid}');
-        sendJson(res, 200, body, cacheable);
-        return 200;
-      }
-      if (rest === '.well-known/openid-configuration') {
-        const body = tenant ? v1Metadata(base, tenant.id, tenant.id) : v1Metadata(base, t, '{tenantid}');
-        sendJson(res, 200, body, cacheable);
-        return 200;
-      }
-    }
-    if (route === 'jwks') {
-      const keys = this.state.keys.published;
-      if (rest === 'discovery/v2.0/keys') {
-        sendJson(res, 200, jwks(keys, tenant ? issuerFor(base, tenant.id, 2) : `${base}/{tenantid}/v2.0`), cacheable);
-        return 200;
-      }
-      if (rest === 'discovery/keys') {
-        sendJson(res, 200, jwks(keys), cacheable);
-        return 200;
-      }
-    }
-    if (route === 'instance' && rest === 'discovery/instance') {
-      const host = new URL(base).host;
-      sendJson(res, 200, instanceDiscovery(base, host, (tenant ?? dir.defaultTenant).id), cacheable);
-      return 200;
-    }
-    throw Errors.notFound(url.pathname);
+    if (p.route === 'authorize') return this.authorizeRoute(req, res, method, p, correlationId);
+    return { status: serveDocument(this.state, res, method, p) };
   }
 
   private async token(
     req: IncomingMessage,
     res: ServerResponse,
-    url: URL,
-    tenantSegment: string,
-    facts: TokenRequestFacts,
+    p: RoutedPath,
     correlationId: string | undefined,
-  ): Promise<number> {
+  ): Promise<RouteResult> {
     const body = await readBody(req);
-    if (body.kind === 'aborted') return 0;
+    if (body.kind === 'aborted') return { status: 0 };
     if (body.kind === 'too-large') {
       res.setHeader('connection', 'close');
       throw Errors.malformedRequest('the request body is too large.');
@@ -259,35 +156,49 @@ export class EmulatorHandler {
     const basic = basicCredentials(req.headers.authorization);
     if (basic === 'invalid')
       throw Errors.malformedRequest('the Authorization header is not valid Basic client authentication.');
-    const tokenUrl = `${this.state.baseUrl}${url.pathname}`;
-    const result = this.tokens.handle(tenantSegment, parsed.form, tokenUrl, basic, facts);
-    sendJson(res, 200, result, correlationId ? { 'client-request-id': correlationId } : {});
-    return 200;
+    const tokenUrl = `${this.state.baseUrl}${p.url.pathname}`;
+    const outcome = this.tokens.handle(p.tenantSegment!, parsed.form, tokenUrl, basic);
+    if ('error' in outcome) {
+      this.sendError(res, outcome.error, correlationId);
+      return { status: outcome.error.status, errorCode: outcome.error.code, facts: outcome.facts };
+    }
+    sendJson(res, 200, outcome.response, correlationId ? { 'client-request-id': correlationId } : {});
+    return { status: 200, facts: outcome.facts };
   }
 
   private async authorizeRoute(
     req: IncomingMessage,
     res: ServerResponse,
     method: string,
-    url: URL,
-    tenantSegment: string,
-    facts: TokenRequestFacts,
-  ): Promise<number> {
-    let params = url.searchParams;
+    p: RoutedPath,
+    correlationId: string | undefined,
+  ): Promise<RouteResult> {
+    let params = p.url.searchParams;
     let submitted: URLSearchParams | undefined;
     if (method === 'POST') {
       const body = await readBody(req);
       if (body.kind !== 'ok') throw Errors.malformedRequest('the request body is too large or was aborted.');
       submitted = new URLSearchParams(body.text);
-      params = new URLSearchParams([...submitted].filter(([k]) => k !== 'username' && k !== 'mfa'));
+      params = new URLSearchParams([...submitted].filter(([k]) => !PAGE_FIELDS.has(k)));
     } else if (method !== 'GET') {
       throw Errors.methodNotAllowed();
     }
     const clientId = params.get('client_id');
-    if (clientId) facts.clientId = clientId.toLowerCase();
     const scope = params.get('scope');
-    if (scope) facts.scope = scope;
-    const out = authorize(this.state, tenantSegment, params, submitted);
+    const facts: TokenRequestFacts = {
+      ...(clientId ? { clientId: clientId.toLowerCase() } : {}),
+      ...(scope ? { scope } : {}),
+    };
+    try {
+      return { status: this.sendAuthorize(res, authorize(this.state, p.tenantSegment!, params, submitted)), facts };
+    } catch (e) {
+      if (!(e instanceof EntraProtocolError)) throw e;
+      this.sendError(res, e, correlationId);
+      return { status: e.status, errorCode: e.code, facts };
+    }
+  }
+
+  private sendAuthorize(res: ServerResponse, out: ReturnType<typeof authorize>): number {
     switch (out.kind) {
       case 'redirect':
         res.writeHead(302, { location: out.location, 'cache-control': 'no-store' }).end();
@@ -308,39 +219,7 @@ export class EmulatorHandler {
     }
   }
 
-  private async serveControl(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
-    if (!this.controls) {
-      this.sendError(res, Errors.notFound(path), undefined);
-      return;
-    }
-    let body: unknown;
-    if (method === 'POST' || method === 'PUT' || method === 'DELETE') {
-      const r = await readBody(req);
-      if (r.kind !== 'ok') {
-        sendJson(res, 400, { error: 'invalid_request', error_description: 'body too large or aborted' });
-        return;
-      }
-      if (r.text.trim()) {
-        try {
-          body = JSON.parse(r.text);
-        } catch {
-          sendJson(res, 400, { error: 'invalid_request', error_description: 'the body is not JSON' });
-          return;
-        }
-      }
-    }
-    try {
-      const out = await this.controls(method, path, body);
-      sendJson(res, out.status, out.body);
-    } catch (e) {
-      sendJson(res, 400, {
-        error: 'invalid_request',
-        error_description: e instanceof Error ? e.message : 'invalid control request',
-      });
-    }
-  }
-
-  private errorCtx(correlationId: string | undefined) {
+  private errorCtx(correlationId: string | undefined): ErrorContext {
     return {
       baseUrl: this.state.baseUrl,
       nowSeconds: this.state.clock.now(),

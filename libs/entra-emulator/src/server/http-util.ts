@@ -33,6 +33,11 @@ export function readBody(req: IncomingMessage): Promise<BodyResult> {
     );
     req.on('error', () => finish({ kind: 'aborted' }));
     req.on('aborted', () => finish({ kind: 'aborted' }));
+    // A client that left before the body was read (e.g. during an injected delay) fires no more events.
+    req.on('close', () => {
+      if (!req.complete) finish({ kind: 'aborted' });
+    });
+    if (req.destroyed && !req.complete) finish({ kind: 'aborted' });
   });
 }
 

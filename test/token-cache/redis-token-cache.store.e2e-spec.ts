@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { Test } from '@nestjs/testing';
 import { AuthModule, loadAzureAdOptions, RedisTokenCacheStore } from 'nest-identity-web';
-import { describeWithRedis, redisUrl } from '../../../../test/support/redis.js';
-import { ThrowawayRedis } from '../../../../test/support/redis-server.js';
+import { describeWithRedis, redisUrl } from '../support/redis.js';
+import { ThrowawayRedis } from '../support/redis-server.js';
 
 describeWithRedis('RedisTokenCacheStore (real Redis)', () => {
   const prefix = `niw-test:${randomUUID()}:`;
@@ -46,7 +46,7 @@ describeWithRedis('RedisTokenCacheStore (real Redis)', () => {
   });
 
   it('refuses a key prefix with a hash tag', () => {
-    expect(() => new RedisTokenCacheStore({ client: raw, keyPrefix: '{all}:' })).toThrow(/NIW5001/);
+    expect(() => new RedisTokenCacheStore({ client: raw, keyPrefix: '{all}:' })).toThrow(/NIW1014/);
   });
 
   it('AuthModule closes the client it created from a URL, and leaves a passed client open', async () => {
@@ -114,10 +114,10 @@ describe('TokenCache environment keys', () => {
     expect(options.tokenCache).toEqual({ store: 'memory', encryption: { keys: ['k0', 'k1'] } });
   });
 
-  it('adds no tokenCache when no key is set, and refuses a malformed timeout with NIW5001', () => {
+  it('adds no tokenCache when no key is set, and refuses a malformed timeout with NIW1014', () => {
     expect(loadAzureAdOptions({ AzureAd__TenantId: 't', AzureAd__ClientId: 'c' }).tokenCache).toBeUndefined();
     expect(() =>
       loadAzureAdOptions({ AzureAd__TenantId: 't', AzureAd__ClientId: 'c', TokenCache__L2TimeoutMs: 'fast' }),
-    ).toThrow(/NIW5001/);
+    ).toThrow(/NIW1014/);
   });
 });

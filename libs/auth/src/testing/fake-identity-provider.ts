@@ -1,4 +1,8 @@
-import type { IdentityProviderRequest, IdentityProviderResponse, IdentityProviderTransport } from 'nest-identity-web';
+import type {
+  IdentityProviderRequest,
+  IdentityProviderResponse,
+  IdentityProviderTransport,
+} from '../http/identity-provider-transport.interface.js';
 
 /** A token request the fake saw, parsed. */
 export interface FakeTokenRequest {

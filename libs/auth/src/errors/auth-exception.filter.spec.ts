@@ -3,8 +3,15 @@ import { Controller, Get, type INestApplication, Query } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AuthErrorCode, AuthModule, ITokenAcquisition, TokenValidationError } from 'nest-identity-web';
-import { entraError, FakeIdentityProvider, testJwt } from '../../../../test/support/fake-identity-provider.js';
+import {
+  AuthErrorCode,
+  AuthExceptionFilter,
+  AuthModule,
+  ITokenAcquisition,
+  TokenAcquisitionExceptionFilter,
+  TokenValidationError,
+} from 'nest-identity-web';
+import { entraError, FakeIdentityProvider, testJwt } from '../testing/fake-identity-provider.js';
 
 const TID = '72f988bf-0000-4000-8000-000000000001';
 const MFA_CLAIMS = '{"access_token":{"capolids":{"essential":true,"values":["c0b5c0b5-0000-4000-8000-000000000001"]}}}';
@@ -51,7 +58,7 @@ class DownstreamController {
   }
 }
 
-describe.each(['express', 'fastify'] as const)('TokenAcquisitionExceptionFilter (%s)', (platform) => {
+describe.each(['express', 'fastify'] as const)('AuthExceptionFilter (%s)', (platform) => {
   let app: INestApplication | undefined;
   let idp: FakeIdentityProvider;
 
@@ -196,5 +203,13 @@ describe.each(['express', 'fastify'] as const)('TokenAcquisitionExceptionFilter 
       'Bearer error="invalid_token", error_description="The token is expired."',
     );
     expect(res.body).toMatchObject({ statusCode: 401, code: 'NIW3011', message: 'The token is expired.' });
+  });
+});
+
+describe('TokenAcquisitionExceptionFilter (deprecated name)', () => {
+  it('should be the same class as AuthExceptionFilter, so existing code keeps compiling and matching', () => {
+    expect(TokenAcquisitionExceptionFilter).toBe(AuthExceptionFilter);
+    const filter: TokenAcquisitionExceptionFilter = new AuthExceptionFilter();
+    expect(filter).toBeInstanceOf(TokenAcquisitionExceptionFilter);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { EntraProtocolError } from './errors.js';
-import { parseClaims } from './token-service.js';
+import { parseClaims } from './claims-request.js';
 
 describe('parseClaims', () => {
   it('detects cp1 client capabilities case-insensitively', () => {

@@ -6,8 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { Test, type TestingModule } from '@nestjs/testing';
 import { generate } from 'selfsigned';
 import { AuthErrorCode, AuthModule, type AuthModuleOptions, ITokenAcquisition } from 'nest-identity-web';
-import { claimsOf, entraError, FakeIdentityProvider } from '../../../../test/support/fake-identity-provider.js';
-import { shouldReloadCredential } from './msal-client.factory.js';
+import { claimsOf, entraError, FakeIdentityProvider } from '../testing/fake-identity-provider.js';
 
 const TID = '72f988bf-0000-4000-8000-000000000001';
 const SCOPE = 'api://todolist-service/.default';
@@ -134,24 +133,5 @@ describe('client credentials', () => {
     expect(error).toMatchObject({ aadstsCode: 7000215 });
     expect(error.message).not.toContain('S3cr3t-value');
     expect(idp.tokenRequests).toHaveLength(1);
-  });
-
-  // Microsoft.Identity.Web CertificateReloadLogicTests vectors.
-  it.each([
-    ['invalid_client', 'AADSTS700027: x', true],
-    ['invalid_client', 'AADSTS700024: x', true],
-    ['invalid_client', 'AADSTS7000214: x', true],
-    ['invalid_client', 'AADSTS1000502: x', true],
-    ['invalid_client', 'AADSTS7000274: x', true],
-    ['invalid_client', 'aadsts7000277: x', true],
-    ['invalid_client', 'AADSTS7000215: x', false],
-    ['invalid_client', 'AADSTS700016: x', false],
-    ['invalid_client', 'AADSTS7000222: x', false],
-    ['invalid_client', 'AADSTS50011: x', false],
-    ['invalid_client', 'AADSTS50012: x', false],
-    ['invalid_grant', 'AADSTS700027: x', false],
-    ['invalid_client', '', false],
-  ])('reload on %s with %j → %s', (code, body, expected) => {
-    expect(shouldReloadCredential(code, body)).toBe(expected);
   });
 });

@@ -1,12 +1,14 @@
 import { type ArgumentsHost, Catch, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import { bearerChallenge } from '../authorization/www-authenticate.js';
-import { AuthErrorCode } from '../errors/auth-error-codes.js';
-import type { AuthError } from '../errors/auth.error.js';
-import { ClaimsChallengeError } from '../errors/claims-challenge.error.js';
-import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
-import { TokenAcquisitionError } from '../errors/token-acquisition.error.js';
-import { TokenValidationError } from '../errors/token-validation.error.js';
+import { bearerChallenge } from './www-authenticate.js';
+import { AuthErrorCode } from './auth-error-codes.js';
+import type { AuthError } from './auth.error.js';
+import { ClaimsChallengeError } from './claims-challenge.error.js';
+import { IdentityProviderUnavailableError } from './identity-provider-unavailable.error.js';
+import { TokenAcquisitionError } from './token-acquisition.error.js';
+import { TokenValidationError } from './token-validation.error.js';
+import { DownstreamApiError } from './downstream-api.error.js';
+import { downstreamApiReplyFor } from './downstream-api-error.reply.js';
 
 /** The HTTP answer to one library error. @internal */
 export interface AuthErrorReply {
@@ -28,8 +30,9 @@ const INVALID_ASSERTION: Readonly<Record<number, string>> = {
 const APP_ONLY_ASSERTION = 7000114;
 
 /**
- * Registered by `AuthModule` for HTTP requests. Maps every token-acquisition error, and validation
- * errors thrown from handlers, to a deliberate answer; never Nest's anonymous 500:
+ * The exception filter at the HTTP edge, registered by `AuthModule`: maps every library error that
+ * reaches it (token acquisition, an unreachable identity provider, validation errors thrown from
+ * handlers) to a deliberate answer; never Nest's anonymous 500:
  *
  * | Error | Status |
  * | --- | --- |
@@ -39,6 +42,7 @@ const APP_ONLY_ASSERTION = 7000114;
  * | app-only caller on a route that acquires a user token (`NIW4002`, AADSTS7000114) | `403` + `Bearer error="insufficient_scope"` |
  * | any other refusal by the identity provider (`invalid_client`, `invalid_scope`…) | `502` with the code and AADSTS number, no description |
  * | configuration or programming errors (`NIW4001`, `4003`–`4006`, `4010`, `4011`) | `500` with the code; the full message is logged |
+ * | {@link DownstreamApiError} (`DownstreamApi`) | `502`, `504` for a timeout, `503` + `Retry-After` when the downstream API asked to retry later |
  *
  * Bodies are Nest-style JSON with the stable `code`; they never contain a token, a secret or text
  * the identity provider could have echoed from the request.
@@ -46,18 +50,18 @@ const APP_ONLY_ASSERTION = 7000114;
  * @example
  * ```ts
  * // Nothing to do: AuthModule registers it. In a hybrid app, register it yourself:
- * app.useGlobalFilters(new TokenAcquisitionExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
+ * app.useGlobalFilters(new AuthExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
  * ```
  * @see https://learn.microsoft.com/entra/identity-platform/claims-challenge
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
 @Injectable()
-@Catch(TokenAcquisitionError, IdentityProviderUnavailableError, TokenValidationError)
-export class TokenAcquisitionExceptionFilter extends BaseExceptionFilter {
+@Catch(TokenAcquisitionError, IdentityProviderUnavailableError, TokenValidationError, DownstreamApiError)
+export class AuthExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('TokenAcquisition');
 
   override catch(
-    exception: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError,
+    exception: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError | DownstreamApiError,
     host: ArgumentsHost,
   ): void {
     if (host.getType() !== 'http') throw exception;
@@ -85,12 +89,29 @@ export class TokenAcquisitionExceptionFilter extends BaseExceptionFilter {
 }
 
 /**
- * The HTTP answer for a library error (see {@link TokenAcquisitionExceptionFilter}).
+ * The former name of {@link AuthExceptionFilter}, kept so existing code compiles.
+ *
+ * @deprecated Use {@link AuthExceptionFilter}: it answers every library error, not only token acquisition's.
+ * @example
+ * ```ts
+ * // before
+ * app.useGlobalFilters(new TokenAcquisitionExceptionFilter(httpAdapter));
+ * // now
+ * app.useGlobalFilters(new AuthExceptionFilter(httpAdapter));
+ * ```
+ */
+export const TokenAcquisitionExceptionFilter = AuthExceptionFilter;
+/** @deprecated Use {@link AuthExceptionFilter}. */
+export type TokenAcquisitionExceptionFilter = AuthExceptionFilter;
+
+/**
+ * The HTTP answer for a library error (see {@link AuthExceptionFilter}).
  * @internal
  */
 export function replyFor(
-  e: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError,
+  e: TokenAcquisitionError | IdentityProviderUnavailableError | TokenValidationError | DownstreamApiError,
 ): AuthErrorReply {
+  if (e instanceof DownstreamApiError) return downstreamApiReplyFor(e);
   if (e instanceof ClaimsChallengeError) {
     return {
       status: HttpStatus.UNAUTHORIZED,

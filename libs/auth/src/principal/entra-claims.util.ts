@@ -1,5 +1,5 @@
 import { ClaimTypes } from '../auth.constants.js';
-import type { AuthPrincipal } from '../request-context/auth-principal.interface.js';
+import type { AuthPrincipal } from './auth-principal.interface.js';
 
 /** A decoded JWT payload. @internal */
 export type JwtClaims = Readonly<Record<string, unknown>>;
