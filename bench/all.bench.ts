@@ -1,5 +1,5 @@
 // `npm run bench`: token cache (writes bench/results/latest.json afresh), incoming validation,
-// token acquisition against the emulator, DownstreamApi against a raw fetch, then the guard under load (each adds its keys); a full
+// token acquisition against the emulator, DownstreamApi against a raw fetch, the Redis L2, then the guard under load (each adds its keys); a full
 // run also draws docs/benchmarks.svg. `npm run bench -- --quick` is the short run of the test gate.
 //
 // The benchmarks run in a child process watched by this one: a run that hangs (even one blocked
@@ -38,6 +38,7 @@ if (process.env.NIW_BENCH_CHILD !== '1') {
   await import('./validation.bench.js');
   await import('./token-acquisition.bench.js');
   await import('./downstream-api.bench.js');
+  await import('./redis-l2.bench.js');
   await import('./guard.bench.js');
   const { mergeLatest, readLatest } = await import('./results.js');
   const latest = readLatest();

@@ -11,6 +11,7 @@ import { DEFAULT_IDS, startEntraEmulator, type EntraEmulator } from '@nest-ident
 import { startStandIns, type RunningStandIns } from '../apps/entra-emulator/src/stand-ins/index.js';
 import { callApi, claimsFromChallenge, DemoClient } from './demo/demo-client.js';
 import { killAllServicesNow, startService, stopAllServices, type ServiceProcess } from './demo/processes.js';
+import { demoRedisUrl, redisAnswers, redisTokenCacheEnv } from './demo/redis.js';
 import { Scenario } from './demo/scenario.js';
 import { wrongScopeToken } from './demo/wrong-scope-token.js';
 import { TrustingNetworkClient } from './demo/trusting-network-client.js';
@@ -25,6 +26,7 @@ interface TodoItem {
 }
 interface CacheStats {
   hits: number;
+  l2Hits: number;
   misses: number;
   identityProviderCalls: number;
 }
@@ -84,7 +86,10 @@ async function main(): Promise<boolean> {
     AzureAd__ClientId: ids.apps.todolistService.clientId,
     TodoList__DatabasePath: join(workDir, 'todolist.sqlite'),
   });
-  const myApi: ServiceProcess = await startService('my-api', entry('my-api'), {
+  // With a Redis on this machine, my-api's replicas share an encrypted L2 token cache; without one
+  // the demo runs as before, on the in-process cache only.
+  const redis = (await redisAnswers()) ? redisTokenCacheEnv() : undefined;
+  const myApiEnv = {
     ...azureAd,
     ...trust,
     AzureAd__ClientId: ids.apps.myApi.clientId,
@@ -92,11 +97,14 @@ async function main(): Promise<boolean> {
     DownstreamApis__TodoList__BaseUrl: todolist.url,
     DownstreamApis__Graph__BaseUrl: standIns.graphBaseUrl,
     DownstreamApis__Arm__BaseUrl: standIns.armBaseUrl,
-  });
+    ...redis,
+  };
+  const myApi: ServiceProcess = await startService('my-api', entry('my-api'), myApiEnv);
   scenario.note(`emulator          ${emu.baseUrl}`);
   scenario.note(`Graph stand-in    ${standIns.graphBaseUrl}    ARM stand-in ${standIns.armBaseUrl}`);
   scenario.note(`todolist-service  ${todolist.url}`);
-  scenario.note(`my-api            ${myApi.url}\n`);
+  scenario.note(`my-api            ${myApi.url}`);
+  scenario.note(`token cache L2    ${redis ? `Redis ${demoRedisUrl} (encrypted)` : 'none (no Redis answered)'}\n`);
 
   const client = new DemoClient({
     authority: `${emu.instance}${tenant}`,
@@ -245,6 +253,32 @@ async function main(): Promise<boolean> {
     },
     (o) => (o.body.hits > 0 ? undefined : 'expected cache hits'),
   );
+
+  // 8. A second my-api replica shares the Redis L2: alice's token for todolist-service, acquired by
+  //    the first replica, is served to the second without a call to the identity provider.
+  if (redis) {
+    const replica: ServiceProcess = await startService('my-api-2', entry('my-api'), myApiEnv);
+    scenario.note(`my-api replica 2  ${replica.url} (same Redis L2)`);
+    const idpCallsBefore = emu.requests().filter((r) => r.clientId === ids.apps.myApi.clientId && r.grantType).length;
+    await scenario.step(
+      'GET /api/todolist (alice) on replica 2 → token from Redis',
+      200,
+      async () => {
+        const res = await callApi<TodoItem[]>(`${replica.url}/api/todolist`, { token: tokens.alice });
+        const stats = await callApi<CacheStats>(`${replica.url}/api/admin/cache-stats`, { token: tokens.alice });
+        const idpCalls =
+          emu.requests().filter((r) => r.clientId === ids.apps.myApi.clientId && r.grantType).length - idpCallsBefore;
+        return {
+          status: res.status,
+          summary: `${items(res.body)}; replica 2: L2 hits ${stats.body.l2Hits}, identity-provider calls ${stats.body.identityProviderCalls} (emulator saw ${idpCalls})`,
+          body: { l2Hits: stats.body.l2Hits, idpCalls: stats.body.identityProviderCalls + idpCalls },
+        };
+      },
+      (o) => (o.body.l2Hits > 0 && o.body.idpCalls === 0 ? undefined : 'expected an L2 hit and no token request'),
+    );
+  } else {
+    scenario.note('(no Redis answered: the shared-cache step with a second my-api replica is skipped)');
+  }
 
   const { passed, total, ok } = scenario.verdict();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -16,3 +16,5 @@ export const MSAL_CLIENT_FACTORY = Symbol('MSAL_CLIENT_FACTORY');
 export const MSAL_TOKEN_REQUESTER = Symbol('MSAL_TOKEN_REQUESTER');
 /** Injection token of the one OpenID metadata provider (signing keys and msal authority metadata). @internal */
 export const OPENID_METADATA = Symbol('OPENID_METADATA');
+/** Injection token of the L2 token cache (`DistributedTokenCache`, or `null` without one). @internal */
+export const TOKEN_CACHE_L2 = Symbol('TOKEN_CACHE_L2');

@@ -10,6 +10,7 @@ import {
   NORMALIZED_AUTH_OPTIONS,
   OPENID_METADATA,
   TOKEN_ACQUISITION_SETTINGS,
+  TOKEN_CACHE_L2,
 } from './auth.internal-constants.js';
 import type { IdentityProviderTransport } from './http/identity-provider-transport.interface.js';
 import { IdpHttpClient } from './http/idp-http-client.js';
@@ -21,6 +22,7 @@ import { tokenAcquisitionProviders } from './token-acquisition/token-acquisition
 import { TokenAcquisitionStatistics } from './token-acquisition/token-acquisition-statistics.js';
 import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
 import { downstreamApiExports, downstreamApiProviders } from './downstream-api/downstream-api.providers.js';
+import type { DistributedTokenCache } from './token-cache/distributed-token-cache.js';
 
 /**
  * The nest-identity-web module: validates incoming Microsoft Entra ID bearer tokens and acquires
@@ -93,7 +95,10 @@ import { downstreamApiExports, downstreamApiProviders } from './downstream-api/d
   ],
 })
 export class AuthModule extends ConfigurableModuleClass implements NestModule, OnModuleDestroy {
-  constructor(@Inject(IDP_TRANSPORT) private readonly idpTransport: IdentityProviderTransport) {
+  constructor(
+    @Inject(IDP_TRANSPORT) private readonly idpTransport: IdentityProviderTransport,
+    @Inject(TOKEN_CACHE_L2) private readonly l2: DistributedTokenCache | null,
+  ) {
     super();
   }
 
@@ -102,8 +107,9 @@ export class AuthModule extends ConfigurableModuleClass implements NestModule, O
     consumer.apply(RequestContextMiddleware).forRoutes('{*path}');
   }
 
-  /** Closes the identity-provider connection pool. */
-  onModuleDestroy(): void {
+  /** Closes the identity-provider connection pool, and the Redis client if the library created it. */
+  async onModuleDestroy(): Promise<void> {
     if (this.idpTransport instanceof IdpHttpClient) this.idpTransport.destroy();
+    await this.l2?.close();
   }
 }

@@ -11,6 +11,7 @@ import { AuthErrorCode } from './errors/auth-error-codes.js';
 import { AuthConfigurationError } from './errors/auth.error.js';
 import { checkCertificate } from './token-acquisition/token-acquisition-options.normalize.js';
 import { readDownstreamApiSettings } from './downstream-api/downstream-api.settings.js';
+import { loadTokenCacheOptions } from './token-cache/token-cache-options.loader.js';
 
 /**
  * Where {@link loadAzureAdOptions} reads settings: `process.env`, a plain record, or anything with
@@ -48,6 +49,9 @@ export type AzureAdSettingsSource = Readonly<Record<string, string | undefined>>
  * The `DownstreamApis` section is read too: `DownstreamApis__<Name>__BaseUrl`, `__Scopes`,
  * `__AppScope`, `__RequestAppToken`, `__RelativePath`, `__TimeoutMs`, `__AllowHttp`,
  * `__ExtraHeaderParameters__<Header>`, `__ExtraQueryParameters__<Name>` (see `DownstreamApi`).
+ * The distributed token cache is read from its own `TokenCache` section: `TokenCache__Store`,
+ * `TokenCache__Redis__Url`, `TokenCache__Redis__KeyPrefix`, `TokenCache__Encryption__Keys`
+ * (base64, newest first), `TokenCache__L2TimeoutMs`.
  *
  * `TrustedCaPath` names a PEM file (one or more certificates, e.g. a local emulator's CA) read now
  * into `trustedCa`; a JSON array or indexed keys (`TrustedCaPath__0`) name several files. Other
@@ -162,6 +166,7 @@ export function loadAzureAdOptions(
   const described = clientCredentials(section, raw, lookup, sendX5c);
   if (described) Object.assign(options, described);
   set('downstreamApis', readDownstreamApiSettings(source));
+  set('tokenCache', loadTokenCacheOptions(lookup));
   return options;
 }
 

@@ -46,7 +46,17 @@ export type {
   ClientCertificateLoader,
 } from './token-acquisition/client-credentials.interface.js';
 export type { TokenCacheStore } from './token-cache/token-cache-store.interface.js';
-export type { TokenCacheOptions } from './token-cache/token-cache-options.interface.js';
+export type {
+  RedisTokenCacheConfig,
+  TokenCacheEncryptionOptions,
+  TokenCacheOptions,
+} from './token-cache/token-cache-options.interface.js';
+export {
+  RedisTokenCacheStore,
+  type RedisTokenCacheClient,
+  type RedisTokenCacheStoreOptions,
+} from './token-cache/redis-token-cache.store.js';
+export type { L2FailureEvent, L2Operation, L2RecoveredEvent } from './token-cache/l2-events.types.js';
 export type {
   IdentityProviderRequest,
   IdentityProviderResponse,

@@ -58,6 +58,12 @@ export const AuthErrorCode = {
   InvalidTokenAcquisitionOption: 'NIW1011',
   /** A trusted CA file (`AzureAd__TrustedCaPath`) cannot be read or holds no PEM certificate. */
   InvalidTrustedCa: 'NIW1013',
+  /** `tokenCache.store`, `tokenCache.redis` or an L2 timing option is invalid (distributed token cache). */
+  InvalidDistributedCacheOptions: 'NIW1014',
+  /** `tokenCache.store: 'redis'` with a URL, but the optional peer dependency `ioredis` is not installed. */
+  RedisClientUnavailable: 'NIW1015',
+  /** `tokenCache.encryption.keys` is empty, or a key is not 32 bytes (base64), or a key is repeated. */
+  InvalidTokenCacheEncryptionKeys: 'NIW1016',
   // 1xxx configuration: add new codes above this line, numbered in order.
 
   // 2xxx authorization (scopes, app permissions, guard metadata).

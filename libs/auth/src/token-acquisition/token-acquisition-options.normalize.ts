@@ -3,7 +3,10 @@ import type { AuthModuleOptions } from '../auth-module-options.interface.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { AuthConfigurationError } from '../errors/auth.error.js';
 import { isTenantIdentifier } from '../tenant-id.util.js';
-import type { TokenCacheStore } from '../token-cache/token-cache-store.interface.js';
+import {
+  type DistributedCacheSettings,
+  normalizeDistributedCacheOptions,
+} from '../token-cache/token-cache-options.normalize.js';
 import type {
   ClientAssertionCallback,
   ClientCertificateCredential,
@@ -32,7 +35,8 @@ export interface TokenAcquisitionSettings {
     readonly refreshMarginMs: number;
     readonly refreshAheadRatio: number;
     readonly disableL1: boolean;
-    readonly store: TokenCacheStore | undefined;
+    /** The L2 (`store`, `redis`, `encryption`, `l2TimeoutMs`, callbacks), validated; none when undefined. */
+    readonly l2: DistributedCacheSettings | undefined;
     readonly now: () => number;
   };
 }
@@ -48,7 +52,7 @@ export const DEFAULT_TOKEN_CACHE = {
 /**
  * Validates the token-acquisition part of the options once, at bootstrap (called by
  * `normalizeAuthOptions` with the instance, tenant and client it already checked).
- * @throws AuthConfigurationError (NIW1009, NIW1010, NIW1011)
+ * @throws AuthConfigurationError (NIW1009, NIW1010, NIW1011; NIW1014, NIW1016 for the L2)
  * @internal
  */
 export function normalizeTokenAcquisitionOptions(
@@ -133,7 +137,7 @@ export function normalizeTokenAcquisitionOptions(
       refreshMarginMs: refreshMarginSeconds * 1000,
       refreshAheadRatio,
       disableL1: cache.disableL1 ?? false,
-      store: cache.store,
+      l2: normalizeDistributedCacheOptions(options.tokenCache),
       now: cache.now ?? Date.now,
     },
   };

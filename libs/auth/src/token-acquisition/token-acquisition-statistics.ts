@@ -27,8 +27,16 @@ export interface TokenAcquisitionStatisticsSnapshot {
   readonly backgroundRefreshes: number;
   /** Calls that failed (any error thrown to the caller). */
   readonly errors: number;
-  /** L2 store operations that failed (the call went on without L2). */
+  /** L2 store operations that failed or timed out (the call went on without L2). */
   readonly l2Errors: number;
+  /** L2 operations (included in `l2Errors`) that did not answer within `tokenCache.l2TimeoutMs`. */
+  readonly l2Timeouts: number;
+  /** L2 entries that could not be used: garbage, tampered, or encrypted with an unknown key (each a miss). */
+  readonly l2InvalidEntries: number;
+  /** Reads and writes that skipped the L2 because it was failing (one probe per second still goes through). */
+  readonly l2Skipped: number;
+  /** Outage windows: times the L2 went from healthy to failing. */
+  readonly l2Outages: number;
   /** L1 entries evicted to respect `maxEntries` / `maxSizeBytes`. */
   readonly evictions: number;
   /** Tokens currently in L1. */
@@ -62,6 +70,10 @@ export class TokenAcquisitionStatistics implements TokenCacheStatistics {
   /** @internal */ backgroundRefreshes = 0;
   /** @internal */ errors = 0;
   /** @internal */ l2Errors = 0;
+  /** @internal */ l2Timeouts = 0;
+  /** @internal */ l2InvalidEntries = 0;
+  /** @internal */ l2Skipped = 0;
+  /** @internal */ l2Outages = 0;
   /** @internal */ cacheProbe: () => { entries: number; bytes: number; evictions: number } = () => ({
     entries: 0,
     bytes: 0,
@@ -81,6 +93,10 @@ export class TokenAcquisitionStatistics implements TokenCacheStatistics {
       backgroundRefreshes: this.backgroundRefreshes,
       errors: this.errors,
       l2Errors: this.l2Errors,
+      l2Timeouts: this.l2Timeouts,
+      l2InvalidEntries: this.l2InvalidEntries,
+      l2Skipped: this.l2Skipped,
+      l2Outages: this.l2Outages,
       evictions: cache.evictions,
       cachedTokens: cache.entries,
       cacheSizeBytes: cache.bytes,

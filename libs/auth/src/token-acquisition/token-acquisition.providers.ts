@@ -7,9 +7,11 @@ import {
   TOKEN_ACQUISITION_SETTINGS,
   OPENID_METADATA,
   TOKEN_CACHE,
+  TOKEN_CACHE_L2,
 } from '../auth.internal-constants.js';
 import type { IdentityProviderTransport } from '../http/identity-provider-transport.interface.js';
 import type { OpenIdMetadataProvider } from '../http/openid-metadata.provider.js';
+import { createDistributedTokenCache, type DistributedTokenCache } from '../token-cache/distributed-token-cache.js';
 import { TokenCache } from '../token-cache/token-cache.js';
 import { ClientCredentialProvider } from './client-credential.provider.js';
 import { MsalClientFactory } from './msal-client.factory.js';
@@ -27,20 +29,31 @@ const LOG_CONTEXT = 'TokenAcquisition';
  */
 export const tokenAcquisitionProviders: Provider[] = [
   {
-    provide: TOKEN_CACHE,
+    // Async: a Redis URL imports the optional peer `ioredis` here, so a missing package fails
+    // bootstrap (NIW1015). `null` without an L2.
+    provide: TOKEN_CACHE_L2,
     inject: [TOKEN_ACQUISITION_SETTINGS, TokenAcquisitionStatistics],
     useFactory: (settings: TokenAcquisitionSettings, stats: TokenAcquisitionStatistics) =>
+      createDistributedTokenCache(settings.cache.l2, stats, settings.cache.now),
+  },
+  {
+    provide: TOKEN_CACHE,
+    inject: [TOKEN_ACQUISITION_SETTINGS, TokenAcquisitionStatistics, TOKEN_CACHE_L2],
+    useFactory: (
+      settings: TokenAcquisitionSettings,
+      stats: TokenAcquisitionStatistics,
+      l2: DistributedTokenCache | null,
+    ) =>
       new TokenCache(
         {
           namespace: `niw:${settings.clientId}:`,
           maxEntries: settings.cache.maxEntries,
           maxSizeBytes: settings.cache.maxSizeBytes,
           disableL1: settings.cache.disableL1,
-          store: settings.cache.store,
+          l2: l2 ?? undefined,
           now: settings.cache.now,
         },
         stats,
-        new Logger(LOG_CONTEXT),
       ),
   },
   {

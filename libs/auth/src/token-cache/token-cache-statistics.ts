@@ -21,8 +21,16 @@ export interface TokenCacheStatistics {
   coalesced: number;
   /** Refreshes started ahead of expiry while the cached token was still served. */
   backgroundRefreshes: number;
-  /** L2 reads or writes that failed. */
+  /** L2 reads or writes that failed or timed out. */
   l2Errors: number;
+  /** L2 operations (included in `l2Errors`) that did not answer within the L2 timeout. */
+  l2Timeouts: number;
+  /** L2 entries that could not be used (garbage, tampered, unknown key): each a miss. */
+  l2InvalidEntries: number;
+  /** L2 reads and writes skipped while an outage window is open. */
+  l2Skipped: number;
+  /** Outage windows opened: times the L2 went from healthy to failing. */
+  l2Outages: number;
   /** Set by the cache: reads the L1's current size. */
   cacheProbe: () => TokenCacheSize;
 }

@@ -7,8 +7,10 @@
  * client + tenant + resource) and contain no secret. Values are JSON strings holding an access
  * token: protect the store as you would a secret store.
  *
- * Errors thrown by a store are counted (`l2Errors`) and logged; a failed read is a miss and a
- * failed write is skipped, so an L2 outage never fails a request.
+ * Errors thrown by a store, and operations slower than `tokenCache.l2TimeoutMs`, are counted
+ * (`l2Errors`) and logged once per outage window; a failed read is a miss and a failed write is
+ * skipped, so an L2 outage never fails a request. Redis: use `store: 'redis'` or
+ * {@link RedisTokenCacheStore}.
  *
  * @example
  * ```ts
@@ -31,8 +33,11 @@
 export interface TokenCacheStore {
   /** The value stored under `key`, or `undefined` when absent or expired. */
   get(key: string): Promise<string | undefined>;
-  /** Stores `value` under `key` for `ttlSeconds` (always ≥ 1). */
-  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Stores `value` under `key` for `ttlSeconds` (always ≥ 1, rounded up). `ttlMs` is the exact
+   * time to live, for stores with millisecond expiry (Redis `PX`); it may be ignored.
+   */
+  set(key: string, value: string, ttlSeconds: number, ttlMs?: number): Promise<void>;
   /** Removes `key`; no error when absent. */
   delete(key: string): Promise<void>;
 }

@@ -1,8 +1,7 @@
-import type { Logger } from '@nestjs/common';
-import { type CachedToken, deserializeCachedToken, serializeCachedToken } from './cached-token.interface.js';
+import type { CachedToken } from './cached-token.interface.js';
+import type { DistributedTokenCache } from './distributed-token-cache.js';
 import { MemoryTokenCache } from './memory-token-cache.js';
 import type { TokenCacheStatistics } from './token-cache-statistics.js';
-import type { TokenCacheStore } from './token-cache-store.interface.js';
 
 /** After a failed background refresh, wait this long before trying again (the cached token is still served). */
 const REFRESH_BACKOFF_MS = 30_000;
@@ -14,7 +13,8 @@ export interface TokenCacheSettings {
   readonly maxEntries: number;
   readonly maxSizeBytes: number;
   readonly disableL1: boolean;
-  readonly store: TokenCacheStore | undefined;
+  /** The L2 (store, timeouts, outage windows, encryption), or none; it never throws. */
+  readonly l2: DistributedTokenCache | undefined;
   readonly now: () => number;
 }
 
@@ -65,7 +65,6 @@ export class TokenCache {
   constructor(
     private readonly settings: TokenCacheSettings,
     private readonly stats: TokenCacheStatistics,
-    private readonly logger: Logger,
   ) {
     this.l1 = settings.disableL1 ? undefined : new MemoryTokenCache(settings.maxEntries, settings.maxSizeBytes);
     const l1 = this.l1;
@@ -180,39 +179,22 @@ export class TokenCache {
   private async set(key: string, token: CachedToken): Promise<void> {
     const now = this.settings.now();
     this.l1?.set(key, token, now);
-    await this.writeL2(key, token, now);
+    await this.writeL2(key, token);
   }
 
-  /** Reads L2. A store error or a value this version did not write is a miss, never an error. */
+  /**
+   * Reads L2. A failing, slow (past the L2 timeout), tampered or foreign entry is a miss, counted
+   * and logged once per outage window by the L2, never an error.
+   */
   private async readL2(key: string): Promise<CachedToken | undefined> {
-    const store = this.settings.store;
-    if (!store) return undefined;
-    let value: string | undefined;
-    try {
-      value = await store.get(this.settings.namespace + key);
-    } catch (error) {
-      this.stats.l2Errors++;
-      this.logger.warn({ event: 'l2_read_failed', error: describe(error) });
-      return undefined;
-    }
-    return value === undefined ? undefined : deserializeCachedToken(value);
+    return this.settings.l2?.get(this.settings.namespace + key);
   }
 
-  /** Writes L2 until the token's stale time. A store error is counted and logged, never thrown. */
-  private async writeL2(key: string, token: CachedToken, now: number): Promise<void> {
-    const store = this.settings.store;
-    if (!store) return;
-    const ttlSeconds = Math.ceil((token.staleOn - now) / 1000);
-    if (ttlSeconds < 1) return;
-    try {
-      await store.set(this.settings.namespace + key, serializeCachedToken(token), ttlSeconds);
-    } catch (error) {
-      this.stats.l2Errors++;
-      this.logger.warn({ event: 'l2_write_failed', error: describe(error) });
-    }
+  /**
+   * Writes L2 until the token's stale time (`PX`), within the L2 timeout. A failure is counted,
+   * never thrown.
+   */
+  private async writeL2(key: string, token: CachedToken): Promise<void> {
+    await this.settings.l2?.set(this.settings.namespace + key, token);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
