@@ -53,8 +53,9 @@ const MAX_AUTHORITIES = 1_000;
  *
  * - **Signing keys** of the configured tenant (`findKey`): the v2 metadata (and v1, for
  *   `sts.windows.net` issuers) and the JWKS, kept as last-known-good, refreshed in the background,
- *   refetched at most once per interval when a token names an unknown `kid` (key rotation).
- *   Failures are `IdentityProviderUnavailableError` `NIW3020`/`NIW3021` (503).
+ *   refetched when a token names an unknown `kid` (key rotation), at most once per interval after
+ *   a refetch that succeeded. Failures are `IdentityProviderUnavailableError` `NIW3020`/`NIW3021`
+ *   (503), also for an unknown `kid` whose refetch failed.
  * - **Authority metadata** of any tenant for msal-node (`get`), cached 24 h so a token request is a
  *   single POST. Failures are `NIW4008` (unreachable, 429, 5xx) or `NIW4011` (no such tenant).
  *
