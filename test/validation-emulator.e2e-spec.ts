@@ -173,5 +173,31 @@ describe.each(matrix)('Entra emulator tokens over %s with strategy %s', (platfor
       await emu.rotateKeys();
       await get(multi, emu.issueToken(user())).expect(200);
     });
+
+    it('answers a rotated key with 503 while the JWKS is down, and accepts it once the identity provider is back', async () => {
+      // A fresh app: the others already spent their unknown-kid refetch (rate limit) in earlier tests.
+      const app = await createProtectedApp(
+        { instance: emu.instance, clientId: myApi.clientId, trustedCa: [emu.caCertPem], tenantId: contoso.id },
+        platform,
+      );
+      try {
+        await get(app, emu.issueToken(user())).expect(200);
+        const fault = emu.injectFault({ route: 'jwks', status: 503, headers: { 'Retry-After': '2' } });
+        // Twice: the first rotation promotes the spare the app already saw published.
+        await emu.rotateKeys();
+        await emu.rotateKeys();
+        const token = emu.issueToken(user());
+        const res = await get(app, token).expect(503);
+        expect(res.headers['retry-after']).toBe('2');
+        expect((res.body as { code: string }).code).toBe(AuthErrorCode.IdentityProviderUnavailable);
+        fault.remove();
+        // Back after the Retry-After (and the 2 s failure backoff), not after the 30 s unknown-key interval.
+        await new Promise((r) => setTimeout(r, 2100));
+        await get(app, token).expect(200);
+      } finally {
+        emu.clearFaults();
+        await app.close();
+      }
+    });
   }
 });

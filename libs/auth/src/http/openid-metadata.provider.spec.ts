@@ -9,12 +9,14 @@ const INSTANCE = 'https://login.microsoftonline.com/';
 const TID = '72f988bf-0000-4000-8000-000000000001';
 const { publicKey } = await generateKeyPair('RS256');
 const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', use: 'sig' };
+const rotated = { ...jwk, kid: 'k2' };
 
 /** A scripted identity provider that counts requests by path and can go down. */
 class ScriptedIdp {
   readonly requests: string[] = [];
   down = false;
   status = 200;
+  keys: unknown[] = [jwk];
 
   async request(url: string, _init?: IdentityProviderRequest): Promise<IdentityProviderResponse> {
     await new Promise((r) => setTimeout(r, 5));
@@ -23,7 +25,7 @@ class ScriptedIdp {
     if (this.status !== 200) return { status: this.status, headers: { 'retry-after': '7' }, body: '' };
     const tenant = new URL(url).pathname.split('/')[1] ?? '';
     const base = `${INSTANCE}${tenant}`;
-    if (url.endsWith('/keys')) return ok({ keys: [jwk] });
+    if (url.endsWith('/keys')) return ok({ keys: this.keys });
     return ok({
       issuer: url.includes('/v2.0/') ? `${base}/v2.0` : `https://sts.windows.net/${tenant}/`,
       authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
@@ -108,5 +110,62 @@ describe('OpenIdMetadataProvider', () => {
       code: AuthErrorCode.TokenEndpointUnavailable,
       retryAfterSeconds: 7,
     });
+  });
+
+  it('should answer an unknown kid with 503 when its refetch fails, and accept the new key as soon as the identity provider is back', async () => {
+    const idp = new ScriptedIdp();
+    const metadata = provider(idp);
+    await metadata.refresh();
+    idp.keys = [jwk, rotated];
+    idp.down = true;
+    const error = await metadata.findKey('k2').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdentityProviderUnavailableError);
+    expect(error).toMatchObject({ code: AuthErrorCode.IdentityProviderUnavailable, retryAfterSeconds: 5 });
+    idp.down = false;
+    // Well within the 30 s unknown-key interval: a failed fetch does not start it.
+    expect((await metadata.findKey('k2')).key?.kid).toBe('k2');
+  });
+
+  it('should answer an unknown kid with 503 and the Retry-After of a 5xx from the JWKS endpoint', async () => {
+    const idp = new ScriptedIdp();
+    const metadata = provider(idp);
+    await metadata.refresh();
+    idp.status = 503;
+    await expect(metadata.findKey('k2')).rejects.toMatchObject({
+      code: AuthErrorCode.IdentityProviderUnavailable,
+      retryAfterSeconds: 7,
+    });
+    idp.status = 200;
+    idp.keys = [jwk, rotated];
+    expect((await metadata.findKey('k2')).key?.kid).toBe('k2');
+  });
+
+  it('should refuse a kid absent from a successful refetch and not refetch again within the interval', async () => {
+    const idp = new ScriptedIdp();
+    const metadata = provider(idp);
+    await metadata.refresh();
+    expect((await metadata.findKey('forged')).key).toBeUndefined();
+    expect(idp.count('/keys')).toBe(2);
+    idp.keys = [jwk, rotated];
+    expect((await metadata.findKey('k2')).key).toBeUndefined();
+    expect(idp.count('/keys')).toBe(2);
+  });
+
+  it('should answer the last failure without I/O during the failure backoff', async () => {
+    const idp = new ScriptedIdp();
+    const metadata = new OpenIdMetadataProvider(idp, {
+      instance: INSTANCE,
+      tenantId: TID,
+      refreshIntervalMs: 60_000,
+      unknownKeyRefreshIntervalMs: 30_000,
+      failureBackoffMs: 60_000,
+    });
+    await metadata.refresh();
+    idp.down = true;
+    await expect(metadata.findKey('k2')).rejects.toBeInstanceOf(IdentityProviderUnavailableError);
+    const before = idp.requests.length;
+    await expect(metadata.findKey('k3')).rejects.toBeInstanceOf(IdentityProviderUnavailableError);
+    expect(idp.requests.length).toBe(before);
+    expect((await metadata.findKey('k1')).key?.kid).toBe('k1');
   });
 });

@@ -53,8 +53,9 @@ const MAX_AUTHORITIES = 1_000;
  *
  * - **Signing keys** of the configured tenant (`findKey`): the v2 metadata (and v1, for
  *   `sts.windows.net` issuers) and the JWKS, kept as last-known-good, refreshed in the background,
- *   refetched at most once per interval when a token names an unknown `kid` (key rotation).
- *   Failures are `IdentityProviderUnavailableError` `NIW3020`/`NIW3021` (503).
+ *   refetched when a token names an unknown `kid` (key rotation), at most once per interval after
+ *   a refetch that succeeded. Failures are `IdentityProviderUnavailableError` `NIW3020`/`NIW3021`
+ *   (503), also for an unknown `kid` whose refetch failed.
  * - **Authority metadata** of any tenant for msal-node (`get`), cached 24 h so a token request is a
  *   single POST. Failures are `NIW4008` (unreachable, 429, 5xx) or `NIW4011` (no such tenant).
  *
@@ -118,23 +119,27 @@ export class OpenIdMetadataProvider {
 
   /**
    * The key named `kid`, refetching the JWKS once (rate-limited) when it is unknown.
-   * @throws IdentityProviderUnavailableError when nothing was ever fetched and the fetch fails
+   *
+   * Only a successful refetch that lacks the `kid` starts the rate limit (and the token is refused
+   * as an unknown key, 401). A failed refetch means nothing is known about the `kid`: the caller gets
+   * the 503 and the next request after the failure backoff refetches again, so a key rotated during
+   * an outage is accepted as soon as the identity provider is back.
+   * @throws IdentityProviderUnavailableError when the keys cannot be fetched and are needed (nothing
+   *   fetched yet, or an unknown `kid` whose refetch failed)
    */
   async findKey(kid: string): Promise<{ snapshot: EntraMetadataSnapshot; key: EntraSigningKey | undefined }> {
     let snapshot = this.snapshot ?? (await this.load());
-    let key = snapshot.keys.get(kid);
+    const key = snapshot.keys.get(kid);
     if (key) return { snapshot, key };
-    const now = Date.now();
-    if (this.refreshing || now - this.lastUnknownKeyRefresh >= this.options.unknownKeyRefreshIntervalMs) {
-      if (!this.refreshing) this.lastUnknownKeyRefresh = now;
-      try {
-        snapshot = await this.refresh();
-      } catch {
-        // Keep the last-known-good keys: the token is refused as "unknown key", not 503.
-      }
-      key = snapshot.keys.get(kid);
+    if (!this.refreshing && Date.now() - this.lastUnknownKeyRefresh < this.options.unknownKeyRefreshIntervalMs) {
+      return { snapshot, key };
     }
-    return { snapshot, key };
+    const joined = this.refreshing !== undefined;
+    // Within the failure backoff, joins a refresh under way or answers the last failure (503).
+    snapshot = await this.load();
+    // Joining a background refresh costs nothing: only a refetch started here counts.
+    if (!joined) this.lastUnknownKeyRefresh = Date.now();
+    return { snapshot, key: snapshot.keys.get(kid) };
   }
 
   /** Fetches the configured tenant's metadata and keys now (joined with a refresh under way). */

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import type { LoggerService } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
   AuthErrorCode,
   AuthModule,
   type AuthModuleOptions,
+  IdentityProviderUnavailableError,
   ITokenAcquisition,
   TokenAcquisitionError,
   TokenAcquisitionStatistics,
@@ -389,6 +391,81 @@ describe('TokenAcquisitionService', () => {
       const { tokens, stats } = await setup({ tokenCache: { store } });
       await expect(tokens.getAccessTokenForApp('api://x/.default')).resolves.toBeTruthy();
       expect(stats.snapshot().l2Errors).toBe(1);
+    });
+  });
+
+  describe('identity provider outages', () => {
+    /** A Nest logger that keeps what token acquisition writes. */
+    function captureLogs(): { warn: unknown[]; log: unknown[]; logger: LoggerService } {
+      const warn: unknown[] = [];
+      const log: unknown[] = [];
+      const logger: LoggerService = {
+        log: (m: unknown, context?: unknown) => context === 'TokenAcquisition' && log.push(m),
+        warn: (m: unknown, context?: unknown) => context === 'TokenAcquisition' && warn.push(m),
+        error: () => undefined,
+      };
+      return { warn, log, logger };
+    }
+
+    it('logs the first failure at once with its code, sums the others, and logs the recovery once', async () => {
+      const { tokens } = await setup();
+      const logs = captureLogs();
+      moduleRef!.useLogger(logs.logger);
+      let down = true;
+      idp.responders.push(() => (down ? { status: 503, headers: { 'retry-after': '3' }, body: '' } : undefined));
+
+      for (let i = 0; i < 5; i++) {
+        await expect(tokens.getAccessTokenForApp(`api://app-${i}/.default`)).rejects.toBeInstanceOf(
+          IdentityProviderUnavailableError,
+        );
+      }
+      expect(logs.warn).toEqual([
+        expect.objectContaining({
+          event: 'identity_provider_unavailable',
+          code: AuthErrorCode.TokenEndpointUnavailable,
+          status: 503,
+          retryAfterSeconds: 3,
+          flow: 'clientCredentials',
+          tenant: TID,
+        }),
+      ]);
+      expect(JSON.stringify(logs.warn)).not.toContain('secret');
+
+      down = false;
+      await tokens.getAccessTokenForApp('api://app-0/.default');
+      await tokens.getAccessTokenForApp('api://app-1/.default');
+      expect(logs.warn).toHaveLength(2);
+      expect(logs.warn[1]).toEqual({
+        event: 'identity_provider_still_unavailable',
+        failures: 4,
+        windowSeconds: 60,
+        codes: `${AuthErrorCode.TokenEndpointUnavailable} HTTP 503 ×4`,
+      });
+      expect(logs.log).toEqual([{ event: 'identity_provider_recovered', failures: 5, outageSeconds: 0 }]);
+    });
+
+    it('logs an unreachable authority (metadata) the same way, once for concurrent callers', async () => {
+      const { tokens } = await setup();
+      const logs = captureLogs();
+      moduleRef!.useLogger(logs.logger);
+      const request = idp.request.bind(idp);
+      idp.request = (url, init) =>
+        url.includes('/.well-known/') ? Promise.reject(new Error('connect ECONNREFUSED')) : request(url, init);
+
+      const results = await Promise.allSettled(
+        ['a', 'b', 'c'].map((n) => tokens.getAccessTokenForApp(`api://${n}/.default`)),
+      );
+      expect(results.every((r) => r.status === 'rejected')).toBe(true);
+      expect(logs.warn).toEqual([
+        expect.objectContaining({
+          event: 'identity_provider_unavailable',
+          code: AuthErrorCode.TokenEndpointUnavailable,
+        }),
+      ]);
+      await moduleRef!.close();
+      moduleRef = undefined;
+      expect(logs.warn).toHaveLength(2);
+      expect(logs.warn[1]).toMatchObject({ event: 'identity_provider_still_unavailable', failures: 2 });
     });
   });
 });

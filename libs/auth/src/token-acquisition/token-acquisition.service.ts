@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { MSAL_TOKEN_REQUESTER, TOKEN_ACQUISITION_SETTINGS, TOKEN_CACHE } from '../auth.internal-constants.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
+import { FailureWindowLog, formatFailureCounts } from '../errors/failure-window.log.js';
+import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
 import { TokenAcquisitionError } from '../errors/token-acquisition.error.js';
 import { findCaller, type TokenCaller } from '../request-context/caller.js';
 import type { AcquireMode, TokenCache, TokenCacheAnswer } from '../token-cache/token-cache.js';
 import { normalizeClaims, principalFromAssertion } from './claims.util.js';
-import type { MsalTokenRequest, MsalTokenRequester } from './msal-token.requester.js';
+import type { MsalTokenRequest, MsalTokenRequester, MsalTokenResponse } from './msal-token.requester.js';
 import { type ScopeSet, ScopeSetRegistry } from './scope-set.registry.js';
 import { checkTenant, resolveAppTenant } from './tenant-resolution.util.js';
 import { ITokenAcquisition } from './token-acquisition.js';
@@ -22,6 +24,9 @@ interface CallOptions {
   readonly correlationId?: string;
 }
 
+/** The key of identity-provider outages: whichever tenant or flow failed, it is one identity provider. */
+const IDENTITY_PROVIDER = 'identity-provider';
+
 /** Builds the request of one call, minus what differs between a foreground call and a refresh. */
 type PrepareRequest = () => Omit<MsalTokenRequest, 'correlationId' | 'claims'>;
 
@@ -32,8 +37,22 @@ type PrepareRequest = () => Omit<MsalTokenRequest, 'correlationId' | 'claims'>;
  * @internal
  */
 @Injectable()
-export class TokenAcquisitionService extends ITokenAcquisition {
+export class TokenAcquisitionService extends ITokenAcquisition implements OnModuleDestroy {
   private readonly logger = new Logger('TokenAcquisition');
+  /** Outages of the identity provider: one warning per window with a count, one line on recovery. */
+  private readonly outages = new FailureWindowLog(this.logger, {
+    summary: (_key, more, byKind, windowMs) => ({
+      event: 'identity_provider_still_unavailable',
+      failures: more,
+      windowSeconds: Math.round(windowMs / 1000),
+      codes: formatFailureCounts(byKind),
+    }),
+    recovered: (_key, failures, outageMs) => ({
+      event: 'identity_provider_recovered',
+      failures,
+      outageSeconds: Math.round(outageMs / 1000),
+    }),
+  });
   private readonly scopeSets = new ScopeSetRegistry();
   private readonly intern = (scopes: readonly string[]) => this.scopeSets.intern(scopes);
 
@@ -44,6 +63,10 @@ export class TokenAcquisitionService extends ITokenAcquisition {
     private readonly stats: TokenAcquisitionStatistics,
   ) {
     super();
+  }
+
+  onModuleDestroy(): void {
+    this.outages.flush();
   }
 
   override async getAccessTokenForUser(scopes: readonly string[], options?: UserTokenOptions): Promise<string> {
@@ -177,9 +200,17 @@ export class TokenAcquisitionService extends ITokenAcquisition {
   }
 
   private async acquire(request: MsalTokenRequest): Promise<AcquiredToken> {
-    const { result, httpMs, tokenEndpoint } = await this.msal.acquire(request, () => {
-      this.stats.identityProviderCalls++;
-    });
+    let response: MsalTokenResponse;
+    try {
+      response = await this.msal.acquire(request, () => {
+        this.stats.identityProviderCalls++;
+      });
+    } catch (error) {
+      if (error instanceof IdentityProviderUnavailableError) this.recordOutage(error);
+      throw error;
+    }
+    this.outages.succeeded(IDENTITY_PROVIDER);
+    const { result, httpMs, tokenEndpoint } = response;
     const token = toCachedToken(result, request, this.settings.cache.now(), this.settings.cache, this.intern);
     this.logger.debug({
       event: 'token_acquired',
@@ -190,6 +221,21 @@ export class TokenAcquisitionService extends ITokenAcquisition {
       correlationId: request.correlationId,
     });
     return { token, httpMs, tokenEndpoint };
+  }
+
+  /** Counts an outage failure; only the first of a window is written at once (no token in it). */
+  private recordOutage(error: IdentityProviderUnavailableError): void {
+    const kind = error.status === undefined ? error.code : `${error.code} HTTP ${error.status}`;
+    this.outages.record(IDENTITY_PROVIDER, kind, () => ({
+      event: 'identity_provider_unavailable',
+      code: error.code,
+      status: error.status,
+      reason: error.reason,
+      retryAfterSeconds: error.retryAfterSeconds,
+      flow: error.flow,
+      tenant: error.tenantId,
+      correlationId: error.correlationId,
+    }));
   }
 }
 

@@ -25,10 +25,7 @@ export interface TlsMaterial {
   readonly leafKeyPem: string;
 }
 
-/**
- * A token-signing key with its self-signed certificate (for `x5t` and `x5c`).
- * @internal
- */
+/** A token-signing key with its self-signed certificate (for `x5t` and `x5c`). @internal */
 export interface SigningKeyMaterial {
   readonly privateKeyPem: string;
   readonly certificatePem: string;
