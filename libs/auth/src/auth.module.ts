@@ -16,6 +16,7 @@ import { IdpHttpClient } from './http/idp-http-client.js';
 import { OpenIdMetadataProvider } from './http/openid-metadata.provider.js';
 import { AuthExceptionFilter } from './errors/auth-exception.filter.js';
 import { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
+import { LongRunningSessions } from './token-acquisition/long-running/long-running-sessions.js';
 import { TokenAcquisitionService } from './token-acquisition/token-acquisition.service.js';
 import { tokenAcquisitionProviders } from './token-acquisition/token-acquisition.providers.js';
 import { TokenAcquisitionStatistics } from './token-acquisition/token-acquisition-statistics.js';
@@ -79,6 +80,7 @@ import { downstreamApiExports, downstreamApiProviders } from './downstream-api/d
     ...tokenAcquisitionProviders,
     TokenAcquisitionService,
     { provide: ITokenAcquisition, useExisting: TokenAcquisitionService },
+    LongRunningSessions,
     { provide: APP_FILTER, useClass: AuthExceptionFilter },
     ...downstreamApiProviders(AUTH_MODULE_OPTIONS),
   ],
@@ -88,6 +90,7 @@ import { downstreamApiExports, downstreamApiProviders } from './downstream-api/d
     ...validationExports,
     AuthGuard,
     ITokenAcquisition,
+    LongRunningSessions,
     TokenAcquisitionStatistics,
     ...downstreamApiExports,
   ],

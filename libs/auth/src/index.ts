@@ -26,6 +26,14 @@ export { verifyUserHasAnyAcceptedScope, verifyUserHasAnyAcceptedRole } from './a
 
 // --- token acquisition ---
 export { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
+export {
+  LongRunningSessions,
+  type LongRunningSessionStart,
+  type LongRunningTokenOptions,
+  type StartLongRunningSessionOptions,
+} from './token-acquisition/long-running/long-running-sessions.js';
+export type { LongRunningSessionOptions } from './token-acquisition/long-running/long-running-session-options.interface.js';
+export { LongRunningSessionError } from './errors/long-running-session.error.js';
 export type {
   AppTokenOptions,
   CacheLevel,

@@ -96,6 +96,36 @@ export class EntraEmulator {
     this.state.tokenLifetimeSeconds = seconds;
   }
 
+  /** Lifetime in seconds of refresh tokens issued from now on (existing ones keep theirs). */
+  get refreshTokenLifetimeSeconds(): number {
+    return this.state.refreshTokenLifetimeSeconds;
+  }
+
+  set refreshTokenLifetimeSeconds(seconds: number) {
+    if (!Number.isInteger(seconds) || seconds < 1)
+      throw new RangeError('refreshTokenLifetimeSeconds must be a positive integer');
+    this.state.refreshTokenLifetimeSeconds = seconds;
+  }
+
+  /**
+   * Revokes every refresh token issued to a user (as a password reset or "revoke sessions" does in
+   * Entra): redeeming one answers `invalid_grant` with AADSTS50173. Returns how many were revoked.
+   * @param user the user's object id, UPN or name in the directory
+   * @throws EmulatorConfigurationError EMU1034 when the user is not in the directory
+   */
+  revokeRefreshTokens(user: string): number {
+    const found = this.directory.user(user);
+    if (!found) throw new EmulatorConfigurationError(`EMU1034: no user '${user}' in the directory.`);
+    let count = 0;
+    for (const [rt, grant] of this.state.refreshTokens) {
+      if (grant.oid === found.oid && !grant.revoked) {
+        this.state.refreshTokens.set(rt, { ...grant, revoked: true });
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** The `kid` of the active signing key. */
   get activeKid(): string {
     return this.state.keys.active.kid;
@@ -249,6 +279,7 @@ export class EntraEmulator {
     this.state.authCodes.clear();
     this.state.pendingSignIns.clear();
     this.state.tokenLifetimeSeconds = this.initialLifetime;
+    this.state.refreshTokenLifetimeSeconds = this.initialRefreshLifetime;
   }
 
   /** Stops listening and closes every connection. */
@@ -266,6 +297,9 @@ export class EntraEmulator {
 
   /** @internal */
   initialLifetime = 3600;
+
+  /** @internal */
+  initialRefreshLifetime = 90 * 86400;
 
   private tenantOf(ref: string | undefined) {
     if (ref === undefined) return this.directory.defaultTenant;

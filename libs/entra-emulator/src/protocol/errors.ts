@@ -262,6 +262,20 @@ export const Errors = {
       54005,
       'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
     ),
+  refreshTokenRevoked: () =>
+    new EntraProtocolError(
+      400,
+      'invalid_grant',
+      50173,
+      'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.',
+    ),
+  refreshTokenExpired: () =>
+    new EntraProtocolError(
+      400,
+      'invalid_grant',
+      700082,
+      'The refresh token has expired due to inactivity. The token was issued on a date and was inactive for the maximum lifetime.',
+    ),
   codeExpired: () =>
     new EntraProtocolError(
       400,
