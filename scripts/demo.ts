@@ -170,6 +170,33 @@ async function main(): Promise<boolean> {
     (o) => (Array.isArray(o.body) && o.body.length === 0 ? undefined : "bob must not see alice's items"),
   );
 
+  // 2b. A background export: a long-running on-behalf-of session lets a job read alice's items as
+  // alice after the request has ended.
+  let exportId = '';
+  await scenario.step('POST /api/todolist/export (alice) → long-running session + job', 202, async () => {
+    const res = await callApi<{ id: string; status: string }>(api('/api/todolist/export'), {
+      method: 'POST',
+      token: tokens.alice,
+    });
+    exportId = res.body.id;
+    return { status: res.status, summary: `job ${res.body.status}` };
+  });
+  await scenario.step(
+    'GET /api/todolist/export/:id (alice) once the job has run',
+    200,
+    async () => {
+      let res = await callApi<{ status: string; items?: TodoItem[] }>(api(`/api/todolist/export/${exportId}`), {
+        token: tokens.alice,
+      });
+      for (let i = 0; i < 100 && res.body.status === 'pending'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        res = await callApi(api(`/api/todolist/export/${exportId}`), { token: tokens.alice });
+      }
+      return { status: res.status, summary: `${res.body.status}, ${items(res.body.items ?? [])}`, body: res.body };
+    },
+    (o) => ((o.body as { status?: string } | undefined)?.status === 'done' ? undefined : 'the export job must finish'),
+  );
+
   // 3. Microsoft Graph /me and Azure Resource Manager /subscriptions, on behalf of alice.
   await scenario.step('GET /api/me (alice) → Graph /v1.0/me', 200, async () => {
     const res = await callApi<{ displayName?: string; userPrincipalName?: string }>(api('/api/me'), {

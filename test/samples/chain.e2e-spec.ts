@@ -123,6 +123,25 @@ describe.each(['express', 'fastify'] as const)('sample chain, todolist-service o
     );
   });
 
+  it('exports alice’s todos in the background through a long-running session, for alice only', async () => {
+    const started = await callApi<{ id: string; status: string }>(api('/api/todolist/export'), {
+      method: 'POST',
+      token: tokens.alice,
+    });
+    expect(started.status).toBe(202);
+    expect(started.body.status).toBe('pending');
+    let state: { status: string; items?: TodoItem[] } = started.body;
+    for (let i = 0; i < 100 && state.status === 'pending'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      state = (await callApi<typeof state>(api(`/api/todolist/export/${started.body.id}`), { token: tokens.alice }))
+        .body;
+    }
+    expect(state.status).toBe('done');
+    expect(state.items?.map((i) => i.title)).toEqual(['Buy milk', 'Write the quarterly report']);
+    const asBob = await callApi(api(`/api/todolist/export/${started.body.id}`), { token: tokens.bob });
+    expect(asBob.status).toBe(404);
+  });
+
   it("bob does not see alice's todos", async () => {
     const res = await callApi<TodoItem[]>(api('/api/todolist'), { token: tokens.bob });
     expect(res.status).toBe(200);

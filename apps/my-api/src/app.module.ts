@@ -9,6 +9,7 @@ import { DownstreamHttpClient } from './downstream/downstream-http.client.js';
 import { GraphApiClient } from './graph/graph-api.client.js';
 import { MyApiController } from './my-api.controller.js';
 import { TodoListApiClient } from './todolist/todolist-api.client.js';
+import { TodoListExportService } from './export/todolist-export.service.js';
 import { HealthController } from './health.controller.js';
 
 /**
@@ -37,6 +38,7 @@ export class AppModule {
         },
         DownstreamHttpClient,
         TodoListApiClient,
+        TodoListExportService,
         GraphApiClient,
         ArmApiClient,
       ],

@@ -5,6 +5,7 @@ import type {
   ClientCertificateCredential,
   ClientCertificateLoader,
 } from './token-acquisition/client-credentials.interface.js';
+import type { LongRunningSessionOptions } from './token-acquisition/long-running/long-running-session-options.interface.js';
 import type { TokenCacheOptions } from './token-cache/token-cache-options.interface.js';
 
 /**
@@ -162,6 +163,8 @@ export interface AuthModuleOptions {
   tokenCache?: TokenCacheOptions;
   /** Timeout of each identity-provider request made for token acquisition, in ms. @default 10000 */
   tokenRequestTimeoutMs?: number;
+  /** Long-running on-behalf-of sessions (`LongRunningSessions`): maximum age. */
+  longRunningSessions?: LongRunningSessionOptions;
   /**
    * Transport to the identity provider, for everything the library fetches: OpenID metadata and
    * JWKS (incoming validation with the `entra` strategy) and the token endpoint (token acquisition).

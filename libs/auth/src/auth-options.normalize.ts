@@ -1,3 +1,7 @@
+import {
+  type LongRunningSessionSettings,
+  normalizeLongRunningSessionOptions,
+} from './token-acquisition/long-running/long-running-session-options.normalize.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { AuthErrorCode } from './errors/auth-error-codes.js';
 import { AuthConfigurationError } from './errors/auth.error.js';
@@ -30,6 +34,8 @@ export interface NormalizedAuthOptions {
   readonly validation: NormalizedValidationOptions;
   /** Token acquisition (token-acquisition/, token-cache/). */
   readonly acquisition: TokenAcquisitionSettings;
+  /** Long-running on-behalf-of sessions (token-acquisition/long-running/). */
+  readonly longRunningSessions: LongRunningSessionSettings;
 }
 
 /**
@@ -77,5 +83,6 @@ export function normalizeAuthOptions(options: AuthModuleOptions): NormalizedAuth
     identityProviderTransport: options.identityProviderTransport,
     validation: normalizeValidationOptions(options),
     acquisition: normalizeTokenAcquisitionOptions(options, base),
+    longRunningSessions: normalizeLongRunningSessionOptions(options.longRunningSessions),
   };
 }

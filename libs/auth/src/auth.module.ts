@@ -17,6 +17,7 @@ import { IdpHttpClient } from './http/idp-http-client.js';
 import { OpenIdMetadataProvider } from './http/openid-metadata.provider.js';
 import { AuthExceptionFilter } from './errors/auth-exception.filter.js';
 import { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
+import { LongRunningSessions } from './token-acquisition/long-running/long-running-sessions.js';
 import { TokenAcquisitionService } from './token-acquisition/token-acquisition.service.js';
 import { tokenAcquisitionProviders } from './token-acquisition/token-acquisition.providers.js';
 import { TokenAcquisitionStatistics } from './token-acquisition/token-acquisition-statistics.js';
@@ -81,6 +82,7 @@ import type { DistributedTokenCache } from './token-cache/distributed-token-cach
     ...tokenAcquisitionProviders,
     TokenAcquisitionService,
     { provide: ITokenAcquisition, useExisting: TokenAcquisitionService },
+    LongRunningSessions,
     { provide: APP_FILTER, useClass: AuthExceptionFilter },
     ...downstreamApiProviders(AUTH_MODULE_OPTIONS),
   ],
@@ -90,6 +92,7 @@ import type { DistributedTokenCache } from './token-cache/distributed-token-cach
     ...validationExports,
     AuthGuard,
     ITokenAcquisition,
+    LongRunningSessions,
     TokenAcquisitionStatistics,
     ...downstreamApiExports,
   ],

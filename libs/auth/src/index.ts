@@ -26,6 +26,14 @@ export { verifyUserHasAnyAcceptedScope, verifyUserHasAnyAcceptedRole } from './a
 
 // --- token acquisition ---
 export { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
+export { LongRunningSessions } from './token-acquisition/long-running/long-running-sessions.js';
+export type {
+  LongRunningSessionStart,
+  LongRunningTokenOptions,
+  StartLongRunningSessionOptions,
+} from './token-acquisition/long-running/long-running-session.types.js';
+export type { LongRunningSessionOptions } from './token-acquisition/long-running/long-running-session-options.interface.js';
+export { LongRunningSessionError } from './errors/long-running-session.error.js';
 export type {
   AppTokenOptions,
   CacheLevel,

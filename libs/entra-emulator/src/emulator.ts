@@ -1,17 +1,15 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
 import https from 'node:https';
 import type { EmulatorClock } from './controls/clock.js';
 import type { FaultHandle, FaultInjector, FaultSpec } from './controls/faults.js';
 import type { RequestLog, RequestLogEntry, RequestLogFilter } from './controls/request-log.js';
 import { createClientCertificateMaterial } from './crypto/cert-store.js';
-import { signJwt, type JsonObject } from './crypto/jwt.js';
+import { mintToken } from './protocol/mint-token.js';
 import { EmulatorConfigurationError, registerCertificate, type ResolvedDirectory } from './directory/directory.js';
 import type { ClientCertificate, IssueTokenOptions, SignInInput } from './emulator.types.js';
 import { createFetch, createNetworkClient, type EmulatorNetworkClient } from './network/trusting-client.js';
 import { EntraProtocolError, errorBody } from './protocol/errors.js';
 import { tokenIssuer, type EmulatorState } from './protocol/state.js';
 import type { TokenResponse, TokenService } from './protocol/token-service.js';
-import { randomToken } from './util/encoding.js';
 
 export type { EntraEmulatorOptions, IssueTokenOptions, SignInInput, ClientCertificate } from './emulator.types.js';
 
@@ -96,6 +94,36 @@ export class EntraEmulator {
     this.state.tokenLifetimeSeconds = seconds;
   }
 
+  /** Lifetime in seconds of refresh tokens issued from now on (existing ones keep theirs). */
+  get refreshTokenLifetimeSeconds(): number {
+    return this.state.refreshTokenLifetimeSeconds;
+  }
+
+  set refreshTokenLifetimeSeconds(seconds: number) {
+    if (!Number.isInteger(seconds) || seconds < 1)
+      throw new RangeError('refreshTokenLifetimeSeconds must be a positive integer');
+    this.state.refreshTokenLifetimeSeconds = seconds;
+  }
+
+  /**
+   * Revokes every refresh token issued to a user (as a password reset or "revoke sessions" does in
+   * Entra): redeeming one answers `invalid_grant` with AADSTS50173. Returns how many were revoked.
+   * @param user the user's object id, UPN or name in the directory
+   * @throws EmulatorConfigurationError EMU1034 when the user is not in the directory
+   */
+  revokeRefreshTokens(user: string): number {
+    const found = this.directory.user(user);
+    if (!found) throw new EmulatorConfigurationError(`EMU1034: no user '${user}' in the directory.`);
+    let count = 0;
+    for (const [rt, grant] of this.state.refreshTokens) {
+      if (grant.oid === found.oid && !grant.revoked) {
+        this.state.refreshTokens.set(rt, { ...grant, revoked: true });
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** The `kid` of the active signing key. */
   get activeKid(): string {
     return this.state.keys.active.kid;
@@ -127,34 +155,7 @@ export class EntraEmulator {
    * `ver`, `uti` are added unless given; a claim set to `undefined` is removed.
    */
   issueToken(claims: Readonly<Record<string, unknown>> = {}, options: IssueTokenOptions = {}): string {
-    const version = options.version ?? 2;
-    const tenant = this.tenantOf(options.tenant);
-    const now = this.clock.now();
-    const payload: JsonObject = {
-      iss: tokenIssuer(this.state, tenant.id, version),
-      iat: now,
-      nbf: now,
-      exp: now + this.state.tokenLifetimeSeconds,
-      tid: tenant.id,
-      uti: randomToken(16),
-      ver: version === 2 ? '2.0' : '1.0',
-      ...claims,
-    };
-    const alg = options.alg ?? 'RS256';
-    const published = options.kid ? this.state.keys.find(options.kid) : undefined;
-    const signer = published ?? this.state.keys.active;
-    const kid = options.kid ?? signer.kid;
-    const header: JsonObject = {
-      typ: 'JWT',
-      alg,
-      ...(version === 1 ? { x5t: kid } : {}),
-      kid,
-      ...(options.header ?? {}),
-    };
-    for (const o of [payload, header]) for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-    let key: KeyObject | string | Buffer | undefined = options.key ?? signer.privateKey;
-    if (typeof key === 'string' && key.includes('PRIVATE KEY')) key = createPrivateKey(key);
-    return signJwt(header, payload, alg, alg === 'none' ? undefined : key);
+    return mintToken(this.state, this.tenantOf(options.tenant).id, this.clock.now(), claims, options);
   }
 
   /**
@@ -249,6 +250,7 @@ export class EntraEmulator {
     this.state.authCodes.clear();
     this.state.pendingSignIns.clear();
     this.state.tokenLifetimeSeconds = this.initialLifetime;
+    this.state.refreshTokenLifetimeSeconds = this.initialRefreshLifetime;
   }
 
   /** Stops listening and closes every connection. */
@@ -266,6 +268,9 @@ export class EntraEmulator {
 
   /** @internal */
   initialLifetime = 3600;
+
+  /** @internal */
+  initialRefreshLifetime = 90 * 86400;
 
   private tenantOf(ref: string | undefined) {
     if (ref === undefined) return this.directory.defaultTenant;

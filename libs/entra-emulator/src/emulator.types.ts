@@ -16,6 +16,8 @@ export interface EntraEmulatorOptions {
   readonly port?: number;
   /** Lifetime of issued tokens (`expires_in`). Default 3600. */
   readonly tokenLifetimeSeconds?: number;
+  /** Lifetime of issued refresh tokens, in seconds (Entra: 90 days, sliding). Default 7776000. */
+  readonly refreshTokenLifetimeSeconds?: number;
   /** Serve the `/__emulator/*` control routes. Default false. */
   readonly httpControls?: boolean;
   /** Where the CA, the TLS leaf and the signing keys are cached. Default `<repo root>/.cache/entra-emulator`. */

@@ -26,6 +26,6 @@ export type { EntraEmulatorOptions, IssueTokenOptions, SignInInput, ClientCertif
 export { EmulatorClock } from './controls/clock.js';
 export type { FaultSpec, FaultHandle } from './controls/faults.js';
 export type { RequestLogEntry, RequestLogFilter, EmulatorRoute } from './controls/request-log.js';
-export { EntraProtocolError, type EntraErrorBody } from './protocol/errors.js';
+export { EntraProtocolError, type EntraErrorBody } from './protocol/protocol-error.js';
 export type { TokenResponse } from './protocol/token-service.js';
 export type { EmulatorNetworkClient, EmulatorNetworkResponse } from './network/trusting-client.js';

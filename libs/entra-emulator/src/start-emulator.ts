@@ -33,6 +33,9 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
   const lifetime = options.tokenLifetimeSeconds ?? 3600;
   if (!Number.isInteger(lifetime) || lifetime < 1)
     throw new EmulatorConfigurationError('EMU1013: tokenLifetimeSeconds must be a positive integer.');
+  const refreshLifetime = options.refreshTokenLifetimeSeconds ?? 90 * 86400;
+  if (!Number.isInteger(refreshLifetime) || refreshLifetime < 1)
+    throw new EmulatorConfigurationError('EMU1033: refreshTokenLifetimeSeconds must be a positive integer.');
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new EmulatorConfigurationError('EMU1014: port must be 0..65535.');
@@ -50,6 +53,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
     keys: new SigningKeySet(store.signingKeys),
     clock: new EmulatorClock(),
     tokenLifetimeSeconds: lifetime,
+    refreshTokenLifetimeSeconds: refreshLifetime,
     refreshTokens: new Map(),
     authCodes: new Map(),
   };
@@ -116,6 +120,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
     startupMs: Math.round(performance.now() - started),
   });
   emulator.initialLifetime = lifetime;
+  emulator.initialRefreshLifetime = refreshLifetime;
   holder.emulator = emulator;
   return emulator;
 }

@@ -64,6 +64,8 @@ export const AuthErrorCode = {
   RedisClientUnavailable: 'NIW1015',
   /** `tokenCache.encryption.keys` is empty, or a key is not 32 bytes (base64), or a key is repeated. */
   InvalidTokenCacheEncryptionKeys: 'NIW1016',
+  /** `longRunningSessions` options are invalid (`maxAgeSeconds`). */
+  InvalidLongRunningSessionOptions: 'NIW1017',
   // 1xxx configuration: add new codes above this line, numbered in order.
 
   // 2xxx authorization (scopes, app permissions, guard metadata).
@@ -148,6 +150,23 @@ export const AuthErrorCode = {
   /** A tenant given at call time is malformed. */
   InvalidTenant: 'NIW4011',
   // NIW4012, NIW4013: reserved (moved to NIW1010, NIW1011).
+  /**
+   * A long-running session key is unknown: never issued, ended, removed from the store, or issued
+   * to another application (the key is not bound to this client id).
+   */
+  LongRunningSessionNotFound: 'NIW4014',
+  /** A long-running session is older than `longRunningSessions.maxAgeSeconds`; it was ended. */
+  LongRunningSessionExpired: 'NIW4015',
+  /**
+   * The identity provider rejected the session's refresh token (expired, revoked, password change,
+   * consent withdrawn: `invalid_grant`, AADSTS700082, 50173, 70043, 65001) or asked for user
+   * interaction; the session was ended and the user must sign in again.
+   */
+  LongRunningSessionRevoked: 'NIW4016',
+  /** A long-running session could not be started: the identity provider returned no refresh token. */
+  LongRunningSessionNotStarted: 'NIW4017',
+  /** The store holding long-running sessions failed (read or write); the session is kept, retry later. */
+  LongRunningSessionStoreFailed: 'NIW4018',
 
   // 6xxx downstream APIs (DownstreamApi, AuthorizationHeaderProvider).
   /** No downstream API is configured under the name given to `DownstreamApi` (a programming error, 500). */

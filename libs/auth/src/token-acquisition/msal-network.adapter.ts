@@ -29,6 +29,7 @@ export class MsalNetworkAdapter implements INetworkModule {
   private lastStatus: number | undefined;
   private lastHeaders: Readonly<Record<string, string>> = {};
   private httpMs = 0;
+  private lastRefreshToken: string | undefined;
 
   constructor(
     private readonly transport: IdentityProviderTransport,
@@ -43,6 +44,14 @@ export class MsalNetworkAdapter implements INetworkModule {
       headers: this.lastHeaders,
       httpMs: this.httpMs,
     };
+  }
+
+  /**
+   * The `refresh_token` of the last token answer, which msal's `AuthenticationResult` does not
+   * expose. Kept apart from {@link outcome}, which is handed to error mapping and logs.
+   */
+  refreshToken(): string | undefined {
+    return this.lastRefreshToken;
   }
 
   sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
@@ -76,6 +85,8 @@ export class MsalNetworkAdapter implements INetworkModule {
         // msal requires JSON; give it an OAuth-shaped error instead of a parse failure.
         body = { error: 'invalid_response', error_description: `non-JSON answer with HTTP ${res.status}` };
       }
+      const rt = (body as { refresh_token?: unknown } | null)?.refresh_token;
+      if (method === 'POST' && typeof rt === 'string' && rt) this.lastRefreshToken = rt;
       return { status: res.status, headers: { ...this.lastHeaders }, body: body as T };
     } catch (error) {
       this.unreachable = error instanceof Error ? error : new Error(String(error));

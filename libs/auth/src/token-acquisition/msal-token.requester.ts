@@ -23,6 +23,11 @@ export interface MsalTokenRequest {
   readonly tenant: string;
   readonly scopes: readonly string[];
   readonly assertion?: string;
+  /**
+   * A long-running session's refresh token: redeemed (`grant_type=refresh_token`) instead of the
+   * assertion. Never logged.
+   */
+  readonly refreshToken?: string;
   readonly claims?: string;
   readonly correlationId: string;
 }
@@ -32,6 +37,8 @@ export interface MsalTokenResponse {
   readonly result: AuthenticationResult;
   readonly httpMs: number;
   readonly tokenEndpoint: string;
+  /** The refresh token of the raw answer (on-behalf-of asks for `offline_access`), when there was one. */
+  readonly refreshToken?: string;
 }
 
 /** What {@link MsalTokenRequester} reads from the settings. @internal */
@@ -92,9 +99,16 @@ export class MsalTokenRequester {
       const base = { scopes: [...request.scopes], correlationId: request.correlationId, skipCache: true };
       const claims = request.claims ? { claims: request.claims } : {};
       const result =
-        request.flow === 'onBehalfOf'
-          ? await app.acquireTokenOnBehalfOf({ ...base, ...claims, oboAssertion: request.assertion ?? '' })
-          : await app.acquireTokenByClientCredential({ ...base, ...claims });
+        request.flow === 'clientCredentials'
+          ? await app.acquireTokenByClientCredential({ ...base, ...claims })
+          : request.refreshToken !== undefined
+            ? await app.acquireTokenByRefreshToken({
+                scopes: [...request.scopes],
+                correlationId: request.correlationId,
+                refreshToken: request.refreshToken,
+                ...claims,
+              })
+            : await app.acquireTokenOnBehalfOf({ ...base, ...claims, oboAssertion: request.assertion ?? '' });
       if (!result) {
         throw TokenAcquisitionError.create(
           AuthErrorCode.TokenRequestFailed,
@@ -103,7 +117,16 @@ export class MsalTokenRequester {
           details,
         );
       }
-      return { ok: true, result: { result, httpMs: network.outcome().httpMs, tokenEndpoint: metadata.tokenEndpoint } };
+      const refreshToken = network.refreshToken();
+      return {
+        ok: true,
+        result: {
+          result,
+          httpMs: network.outcome().httpMs,
+          tokenEndpoint: metadata.tokenEndpoint,
+          ...(refreshToken ? { refreshToken } : {}),
+        },
+      };
     } catch (error) {
       return { ok: false, error, network: network.outcome() };
     }

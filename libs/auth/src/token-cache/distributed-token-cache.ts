@@ -53,6 +53,25 @@ export class DistributedTokenCache {
   }
 
   /** True while an outage window is open. */
+  /**
+   * The L2 store for records other than tokens (long-running sessions), sharing its key prefix and,
+   * when encryption is on, its keys: values are sealed and bound to their store key, and one that
+   * does not open is absent. No timeout or outage window: such a caller cannot take a failure for a
+   * miss, so errors reach it.
+   */
+  recordStore(): TokenCacheStore {
+    const { store, encryption } = this;
+    if (encryption === undefined) return store;
+    return {
+      get: async (key) => {
+        const value = await store.get(key);
+        return value === undefined ? undefined : encryption.decrypt(key, value)?.plaintext;
+      },
+      set: (key, value, ttlSeconds) => store.set(key, encryption.encrypt(key, '', value), ttlSeconds),
+      delete: (key) => store.delete(key),
+    };
+  }
+
   get failing(): boolean {
     return this.health.failing;
   }

@@ -14,6 +14,8 @@ export interface UserSession {
 /** @internal */
 export interface RefreshGrant extends UserSession {
   readonly expiresAt: number;
+  /** Set by `revokeRefreshTokens`: redeeming answers AADSTS50173. */
+  readonly revoked?: boolean;
 }
 
 /** @internal */
@@ -52,6 +54,8 @@ export interface EmulatorState {
   readonly keys: SigningKeySet;
   readonly clock: EmulatorClock;
   tokenLifetimeSeconds: number;
+  /** Lifetime of refresh tokens issued from now on, in seconds (on the emulator's clock). */
+  refreshTokenLifetimeSeconds: number;
   readonly refreshTokens: Map<string, RefreshGrant>;
   readonly authCodes: Map<string, CodeGrant>;
 }

@@ -31,6 +31,9 @@ export function createControlRoutes(emu: EntraEmulator): ControlRouteHandler {
           if (e instanceof EntraProtocolError) return { status: e.status, body: e.body };
           throw e;
         }
+      case 'POST /__emulator/revoke-refresh-tokens':
+        if (typeof b['user'] !== 'string') throw new TypeError('revoke-refresh-tokens needs { "user": string }');
+        return { status: 200, body: { revoked: emu.revokeRefreshTokens(b['user']) } };
       case 'POST /__emulator/rotate-keys':
         return { status: 200, body: { kid: await emu.rotateKeys() } };
       case 'POST /__emulator/faults': {

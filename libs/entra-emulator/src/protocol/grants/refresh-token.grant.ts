@@ -13,7 +13,8 @@ export function refreshTokenGrant(req: GrantRequest): GrantResult {
   const grant = state.refreshTokens.get(rt);
   if (!grant) throw Errors.badGrant('The refresh token is not valid.');
   if (grant.clientId !== app.clientId) throw Errors.badGrant('The refresh token was issued to a different client.');
-  if (grant.expiresAt <= state.clock.now()) throw Errors.codeExpired();
+  if (grant.revoked) throw Errors.refreshTokenRevoked();
+  if (grant.expiresAt <= state.clock.now()) throw Errors.refreshTokenExpired();
   const user = state.directory.userByOid(grant.oid);
   if (!user) throw Errors.badGrant('The user of the refresh token no longer exists.');
   return forUser(user.oid, () =>

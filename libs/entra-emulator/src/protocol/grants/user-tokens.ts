@@ -7,7 +7,6 @@ import type { EmulatorState, UserSession } from '../state.js';
 import { clientInfo, mintAccessToken, mintIdToken, type ClientAuthClass, type TokenUser } from '../tokens.js';
 import type { TokenResponse } from './grant.types.js';
 
-const REFRESH_LIFETIME = 90 * 86400;
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
 /** Consent check; returns the scopes to put in `scp`. @internal */
@@ -161,7 +160,7 @@ export function finishUserResponse(state: EmulatorState, spec: UserResponseSpec)
   };
   if (parsed.oidc.includes('offline_access')) {
     const rt = `1.${randomToken(48)}`;
-    state.refreshTokens.set(rt, { ...spec.session, expiresAt: state.clock.now() + REFRESH_LIFETIME });
+    state.refreshTokens.set(rt, { ...spec.session, expiresAt: state.clock.now() + state.refreshTokenLifetimeSeconds });
     res.refresh_token = rt;
   }
   if (parsed.oidc.includes('openid')) {
