@@ -8,10 +8,12 @@ import {
   AuthExceptionFilter,
   AuthModule,
   ITokenAcquisition,
+  LongRunningSessionError,
   TokenAcquisitionExceptionFilter,
   TokenValidationError,
 } from 'nest-identity-web';
 import { entraError, FakeIdentityProvider, testJwt } from '../testing/fake-identity-provider.js';
+import { replyFor } from './auth-exception.filter.js';
 
 const TID = '72f988bf-0000-4000-8000-000000000001';
 const MFA_CLAIMS = '{"access_token":{"capolids":{"essential":true,"values":["c0b5c0b5-0000-4000-8000-000000000001"]}}}';
@@ -211,5 +213,15 @@ describe('TokenAcquisitionExceptionFilter (deprecated name)', () => {
     expect(TokenAcquisitionExceptionFilter).toBe(AuthExceptionFilter);
     const filter: TokenAcquisitionExceptionFilter = new AuthExceptionFilter();
     expect(filter).toBeInstanceOf(TokenAcquisitionExceptionFilter);
+  });
+
+  it('answers a failed long-running session store (NIW4018) with 503 and Retry-After, the session being kept', () => {
+    const reply = replyFor(
+      LongRunningSessionError.create(AuthErrorCode.LongRunningSessionStoreFailed, 'The store failed.', [], {
+        flow: 'onBehalfOf',
+      }),
+    );
+    expect(reply).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
+    expect(reply.message).not.toContain('store failed');
   });
 });

@@ -26,6 +26,8 @@ const INVALID_ASSERTION: Readonly<Record<number, string>> = {
   500133: 'The access token expired',
   50013: 'The access token cannot be exchanged by this API',
 };
+/** `Retry-After` of a 503 for a failed session store (NIW4018). */
+const SESSION_STORE_RETRY_AFTER_SECONDS = 5;
 /** Entra's answer when the assertion is an app-only token (we usually catch it first: NIW4002). */
 const APP_ONLY_ASSERTION = 7000114;
 
@@ -143,6 +145,15 @@ export function replyFor(
         'WWW-Authenticate': bearerChallenge({ error: 'insufficient_scope', error_description: description }),
       },
       message: description,
+    };
+  }
+  if (e.code === AuthErrorCode.LongRunningSessionStoreFailed) {
+    // The store of long-running sessions (Redis) failed and the session is kept: a transient outage.
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      error: 'Service Unavailable',
+      headers: { 'Retry-After': String(SESSION_STORE_RETRY_AFTER_SECONDS) },
+      message: 'The session store is unavailable. Retry later.',
     };
   }
   if (e.status !== undefined) {
