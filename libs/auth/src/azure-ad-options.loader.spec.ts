@@ -59,6 +59,13 @@ describe('loadAzureAdOptions (credentials and token acquisition settings)', () =
     });
   });
 
+  it('reads the maximum age of long-running sessions, and refuses a value that is not a number (NIW1008)', () => {
+    expect(loadAzureAdOptions({ ...base, AzureAd__LongRunningSessions__MaxAgeSeconds: '86400' })).toMatchObject({
+      longRunningSessions: { maxAgeSeconds: 86400 },
+    });
+    expect(() => loadAzureAdOptions({ ...base, AzureAd__LongRunningSessions__MaxAgeSeconds: '1d' })).toThrow(/NIW1008/);
+  });
+
   it('turns certificate file paths into a loader that re-reads the files (rotation)', async () => {
     await writeFile(file('key.pem'), a.private);
     await writeFile(file('cert.pem'), a.cert);

@@ -46,6 +46,8 @@ export type AzureAdSettingsSource = Readonly<Record<string, string | undefined>>
  *   Entries with `Skip: true` or another type (Key Vault, certificate stores, managed identity) are
  *   skipped; if none is usable, loading fails.
  *
+ * `LongRunningSessions__MaxAgeSeconds` sets `longRunningSessions.maxAgeSeconds`.
+ *
  * The `DownstreamApis` section is read too: `DownstreamApis__<Name>__BaseUrl`, `__Scopes`,
  * `__AppScope`, `__RequestAppToken`, `__RelativePath`, `__TimeoutMs`, `__AllowHttp`,
  * `__ExtraHeaderParameters__<Header>`, `__ExtraQueryParameters__<Name>` (see `DownstreamApi`).
@@ -167,5 +169,7 @@ export function loadAzureAdOptions(
   if (described) Object.assign(options, described);
   set('downstreamApis', readDownstreamApiSettings(source));
   set('tokenCache', loadTokenCacheOptions(lookup));
+  const sessionMaxAge = int('LongRunningSessions__MaxAgeSeconds');
+  if (sessionMaxAge !== undefined) set('longRunningSessions', { maxAgeSeconds: sessionMaxAge });
   return options;
 }
