@@ -10,6 +10,7 @@ import { GraphApiClient } from './graph/graph-api.client.js';
 import { MyApiController } from './my-api.controller.js';
 import { TodoListApiClient } from './todolist/todolist-api.client.js';
 import { TodoListExportService } from './export/todolist-export.service.js';
+import { exportProviders } from './export/export.providers.js';
 import { HealthController } from './health.controller.js';
 
 /**
@@ -39,6 +40,7 @@ export class AppModule {
         DownstreamHttpClient,
         TodoListApiClient,
         TodoListExportService,
+        ...exportProviders(config),
         GraphApiClient,
         ArmApiClient,
       ],

@@ -47,7 +47,7 @@ export class MyApiController {
 
   /** The state (and, once done, the items) of one of the user's exports. */
   @Get('todolist/export/:id')
-  getExport(@Param('id') id: string, @CurrentUser('oid') oid: string): TodoListExport {
+  getExport(@Param('id') id: string, @CurrentUser('oid') oid: string): Promise<TodoListExport> {
     return this.exports.get(id, oid);
   }
 
