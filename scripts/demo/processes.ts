@@ -18,13 +18,15 @@ const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.js', import.m
 
 /**
  * Starts `node <entry>` with `env` (PORT=0, so the OS picks a free port) and resolves once the app
- * prints `listening on <url>`. Rejects if it exits first or takes longer than `timeoutMs`.
+ * prints `listening on <url>` (or what `ready` matches, for a process without HTTP: its `url` is then
+ * the first group, or empty). Rejects if it exits first or takes longer than `timeoutMs`.
  */
 export function startService(
   name: string,
   entry: string,
   env: NodeJS.ProcessEnv,
   timeoutMs = 20_000,
+  ready: RegExp = LISTENING,
 ): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', EXIT_WITH_PARENT, entry], {
     env: { ...process.env, NO_COLOR: '1', PORT: '0', ...env },
@@ -45,11 +47,11 @@ export function startService(
     };
     const onData = (chunk: Buffer): void => {
       log += chunk.toString();
-      const match = LISTENING.exec(log);
-      if (match?.[1]) {
+      const match = ready.exec(log);
+      if (match) {
         clearTimeout(timer);
         child.off('exit', onExit);
-        resolve({ name, url: match[1], child, output });
+        resolve({ name, url: match[1] ?? '', child, output });
       }
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
