@@ -52,6 +52,7 @@ describeWithRedis('my-api export queue (Redis)', () => {
     expect(await queue.finish('w-live', second, { status: 'done', items: [] })).toBe('recorded');
     expect(await queue.find(id, 'oid-alice')).toEqual({ id, status: 'done', items: [] });
     expect(await queue.find(id, 'oid-bob')).toBeUndefined();
+    expect(await queue.find('*', 'oid-alice')).toBeUndefined();
     const hash = await redis.hgetall(`${prefix}{todolist-export}:job:${id}`);
     expect(hash.session).toBeUndefined();
     expect(JSON.stringify(hash)).not.toContain(key);

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 const LOADER = fileURLToPath(new URL('./ts-loader.mjs', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The demo's lifeline: the child stops when this process goes away, even killed (see the file). */
+const EXIT_WITH_PARENT = fileURLToPath(new URL('../../scripts/demo/exit-with-parent.ts', import.meta.url));
 
 /** A child process started by {@link startTsProcess}. */
 export interface TsProcess {
@@ -26,11 +28,12 @@ export function startTsProcess(
   ready: RegExp,
   timeoutMs = 20_000,
 ): Promise<TsProcess> {
-  const child = spawn(process.execPath, ['--import', LOADER, entry], {
+  const child = spawn(process.execPath, ['--import', LOADER, '--import', EXIT_WITH_PARENT, entry], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  child.channel?.unref();
   let log = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),

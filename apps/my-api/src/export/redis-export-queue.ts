@@ -13,6 +13,9 @@ export const WORKER_HEARTBEAT_TTL_MS = 15_000;
 /** How often a job is tried when the store or the identity provider is unavailable. */
 export const MAX_ATTEMPTS = 3;
 
+/** Job ids are `randomUUID()`s: anything else is not looked up. */
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** A job a worker has taken from the queue. */
 export interface TakenJob {
   readonly id: string;
@@ -84,6 +87,7 @@ export class RedisExportQueue extends ExportJobs {
   }
 
   async find(id: string, ownerOid: string): Promise<TodoListExport | undefined> {
+    if (!JOB_ID.test(id)) return undefined;
     const job = await this.redis.hgetall(this.k.job(id));
     if (job.owner !== ownerOid) return undefined;
     if (job.status === 'done') return { id, status: 'done', items: JSON.parse(job.items ?? '[]') as TodoItem[] };
