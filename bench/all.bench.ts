@@ -1,4 +1,5 @@
 // `npm run bench`: token cache (writes bench/results/latest.json afresh), incoming validation,
+// the signature check synchronous vs on the thread pool,
 // token acquisition against the emulator, DownstreamApi against a raw fetch, the Redis L2, then the guard under load (each adds its keys); a full
 // run also draws docs/benchmarks.svg. `npm run bench -- --quick` is the short run of the test gate.
 //
@@ -36,6 +37,7 @@ if (process.env.NIW_BENCH_CHILD !== '1') {
   const started = Date.now();
   await import('./token-cache.bench.js');
   await import('./validation.bench.js');
+  await import('./verify-offload.bench.js');
   await import('./token-acquisition.bench.js');
   await import('./downstream-api.bench.js');
   await import('./redis-l2.bench.js');

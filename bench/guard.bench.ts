@@ -1,6 +1,8 @@
 // Requests per second of one protected route, end to end over loopback HTTP: the same Nest
 // (Express) route without a guard, behind AuthGuard with our validator (validated-token cache on,
-// then off: every token seen for the first time), and behind AuthGuard with passport-azure-ad.
+// then off: every token seen for the first time), behind AuthGuard with passport-azure-ad, and
+// behind a guard that only checks the signature (`verify_only`: the floor of any validator that
+// verifies on the event loop, so the first-sight ratio can be read against what is reachable).
 // Each mode is a child process (bench/guard-server.ts); autocannon drives it from this process
 // with a rotating pool of distinct valid tokens; modes are interleaved and repeated, and each
 // figure is the median of its repetitions. Signing keys come from the Entra emulator over HTTPS.
@@ -14,7 +16,7 @@ import { DEFAULT_IDS, startEntraEmulator } from '@nest-identity-web/entra-emulat
 import type { GuardMode, GuardServerConfig } from './guard-server.js';
 import { median, mergeLatest, quick, round } from './results.js';
 
-const MODES: readonly GuardMode[] = ['unprotected', 'ours', 'ours_first_sight', 'passport_azure_ad'];
+const MODES: readonly GuardMode[] = ['unprotected', 'ours', 'ours_first_sight', 'passport_azure_ad', 'verify_only'];
 const REPETITIONS = quick ? 1 : 5;
 const SECONDS = quick ? 1 : 3;
 const CONNECTIONS = 8;
@@ -148,12 +150,16 @@ export async function guardBenchmark(): Promise<Record<GuardMode, number>> {
       ours_first_sight_over_unprotected: round(cpu.unprotected / cpu.ours_first_sight),
       ours_over_passport_azure_ad: round(cpu.passport_azure_ad / cpu.ours),
       ours_first_sight_over_passport_azure_ad: round(cpu.passport_azure_ad / cpu.ours_first_sight),
+      verify_only_over_unprotected: round(cpu.unprotected / cpu.verify_only),
+      ours_first_sight_over_verify_only: round(cpu.verify_only / cpu.ours_first_sight),
     };
     const ratios = {
       ours_over_unprotected: round(rps.ours / rps.unprotected),
       ours_first_sight_over_unprotected: round(rps.ours_first_sight / rps.unprotected),
       ours_over_passport_azure_ad: round(rps.ours / rps.passport_azure_ad),
       ours_first_sight_over_passport_azure_ad: round(rps.ours_first_sight / rps.passport_azure_ad),
+      verify_only_over_unprotected: round(rps.verify_only / rps.unprotected),
+      ours_first_sight_over_verify_only: round(rps.ours_first_sight / rps.verify_only),
     };
     console.log(
       `\nguard requests/s (Express, ${CONNECTIONS} connections, median of ${REPETITIONS} × ${SECONDS} s, ${TOKENS} distinct tokens)`,
