@@ -112,6 +112,7 @@ export function renderChart(latest: Record<string, unknown>): string {
     { label: 'ours\n(cache on)', value: rps.ours ?? 0, color: OURS },
     { label: 'ours, every\ntoken new', value: rps.ours_first_sight ?? 0, color: '#34a853' },
     { label: 'passport-\nazure-ad', value: rps.passport_azure_ad ?? 0, color: MSAL },
+    { label: 'signature\ncheck only', value: rps.verify_only ?? 0, color: '#9ca3af' },
   ];
   const when = typeof latest.generated_at === 'string' ? latest.generated_at.slice(0, 10) : '';
   const node = typeof latest.node === 'string' ? latest.node : '';

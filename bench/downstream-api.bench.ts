@@ -4,13 +4,11 @@
 // against a loopback HTTP server answering a small JSON body. The token comes from a constant
 // ITokenAcquisition, so the token cache (benchmarked by token-cache.bench) is not counted twice.
 // Run by `npm run bench`; adds `downstreamApi` to bench/results/latest.json.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Test } from '@nestjs/testing';
 import { AuthModule, DownstreamApi, ITokenAcquisition, type TokenAcquisitionResult } from 'nest-identity-web';
+import { latestPath, mergeLatest } from './results.js';
 
 const quick = process.argv.includes('--quick');
 const CALLS = quick ? 1_000 : 5_000;
@@ -112,10 +110,8 @@ async function main() {
   );
   console.log(` ratio ours/raw (p50): ${downstreamApi.ours_over_raw_p50}x`);
 
-  const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'latest.json');
-  const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
-  writeFileSync(out, `${JSON.stringify({ ...previous, downstreamApi }, null, 2)}\n`);
-  console.log(`updated ${out}`);
+  mergeLatest({ downstreamApi });
+  console.log(`updated ${latestPath}`);
 }
 
 await main();

@@ -6,9 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
+import { latestPath } from './results.js';
 import { Redis } from 'ioredis';
 import {
   AuthModule,
@@ -188,7 +187,7 @@ async function measure(): Promise<Record<string, unknown>> {
   }
 }
 
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'latest.json');
+const out = latestPath;
 let redis_l2: Record<string, unknown>;
 if (await redisAnswers(REDIS_URL)) {
   redis_l2 = await measure();

@@ -5,8 +5,12 @@ import { fileURLToPath } from 'node:url';
 
 /** Running from dist/bench: the repository root is two levels up. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const latestPath = join(repoRoot, 'bench', 'results', 'latest.json');
 export const quick = process.argv.includes('--quick');
+/**
+ * A full run writes bench/results/latest.json (committed: the figures docs/benchmarks.md quotes);
+ * a quick run (the test gate's) writes bench/results/quick.json, so it never overwrites them.
+ */
+export const latestPath = join(repoRoot, 'bench', 'results', quick ? 'quick.json' : 'latest.json');
 
 export function readLatest(): Record<string, unknown> {
   return existsSync(latestPath) ? (JSON.parse(readFileSync(latestPath, 'utf8')) as Record<string, unknown>) : {};

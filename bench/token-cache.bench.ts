@@ -1,13 +1,14 @@
 // Cached on-behalf-of lookups: nest-identity-web's token cache vs one shared msal-node
 // ConfidentialClientApplication, at growing numbers of cached users; plus 100 concurrent identical
 // cold calls. The identity provider is stubbed in process (no HTTP) on both sides, so this measures
-// cache cost only. Run: `npm run bench` (or `npm run bench -- --quick`). Writes bench/results/latest.json.
+// cache cost only. Run: `npm run bench` (or `npm run bench -- --quick`). Writes bench/results/latest.json
+// afresh (quick.json for a quick run).
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { ConfidentialClientApplication, type INetworkModule, type NetworkResponse } from '@azure/msal-node';
 import { NestFactory } from '@nestjs/core';
+import { latestPath } from './results.js';
 import {
   AuthModule,
   type IdentityProviderResponse,
@@ -352,7 +353,7 @@ async function main() {
   );
   console.log(`targets: ${JSON.stringify(result.targets)} (${result.duration_s} s)`);
 
-  const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'latest.json');
+  const out = latestPath;
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`wrote ${out}`);

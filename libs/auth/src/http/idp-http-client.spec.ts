@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IdpHttpClient, IdpUnreachableError } from './idp-http-client.js';
+import { startLocalIdp, type LocalIdp } from '../testing/local-idp.js';
 
 describe('IdpHttpClient deadlines', () => {
   let server: Server;
@@ -101,5 +102,50 @@ describe('IdpHttpClient deadlines', () => {
     const error = await client.request(`http://127.0.0.1:${port}/`, { timeoutMs: 2_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IdpUnreachableError);
     expect((error as IdpUnreachableError).reason).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('IdpHttpClient with extra trusted CAs', () => {
+  let idp: LocalIdp;
+  let other: LocalIdp;
+
+  beforeAll(async () => {
+    [idp, other] = await Promise.all([startLocalIdp(), startLocalIdp()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([idp?.stop(), other?.stop()]);
+  });
+
+  it('trusts the given CA and keeps one connection for sequential requests', async () => {
+    const client = new IdpHttpClient({ ca: [idp.caCertPem] });
+    const sockets = new Set<unknown>();
+    const agent = (client as unknown as { agent: import('node:https').Agent }).agent;
+    agent.on('free', (socket) => sockets.add(socket));
+    try {
+      for (let i = 0; i < 5; i++) {
+        const res = await client.request(`${idp.instance}common/v2.0/.well-known/openid-configuration`);
+        expect(res.status).toBe(200);
+      }
+      expect(sockets.size).toBe(1);
+      // The pool key no longer carries every trusted certificate.
+      expect(agent.getName({ host: '127.0.0.1', port: 1 }).length).toBeLessThan(200);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('still refuses a server whose certificate another CA signed', async () => {
+    const client = new IdpHttpClient({ ca: [idp.caCertPem] });
+    try {
+      const error = await client.request(`${other.instance}common/v2.0/.well-known/openid-configuration`).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(IdpUnreachableError);
+      expect((error as IdpUnreachableError).reason).toMatch(/TLS certificate not trusted/);
+    } finally {
+      client.destroy();
+    }
   });
 });

@@ -96,6 +96,22 @@ describe('EntraTokenValidator', () => {
     expect(validator.cachedTokenCount).toBe(0);
   });
 
+  it('with the cache off, verifies a repeated token every time and leaves the token hash to on-behalf-of', async () => {
+    const validator = await setup({ validatedTokenCacheSize: 0 });
+    const token = await idp.issueToken();
+    const first = await validator.authenticate(token);
+    const second = await validator.authenticate(token);
+    expect(second.principal).not.toBe(first.principal);
+    expect(second.principal).toEqual(first.principal);
+    expect(first.tokenHash).toBeUndefined();
+    const [h, p] = token.split('.');
+    const error = await validator.authenticate(`${h}.${p}.${'A'.repeat(342)}`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as TokenValidationError).code).toBe(AuthErrorCode.InvalidSignature);
+  });
+
   it.each([
     ['wrong audience', { aud: 'https://graph.microsoft.com' }, AuthErrorCode.InvalidAudience],
     ['unsupported version', { ver: '3.0' }, AuthErrorCode.UnsupportedTokenVersion],

@@ -68,6 +68,8 @@ export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, O
    * @internal
    */
   async authenticate(token: string): Promise<BearerAuthentication> {
+    // With the cache off nothing is looked up by hash: on-behalf-of hashes the token on first use.
+    if (!this.cache.enabled) return { principal: await this.validateUncached(token, undefined) };
     const tokenHash = ValidatedTokenCache.keyOf(token);
     return { principal: await this.validateKeyed(token, tokenHash), tokenHash };
   }
@@ -84,7 +86,9 @@ export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, O
    * @throws IdentityProviderUnavailableError (503) when no keys are known and the IdP is unreachable
    */
   async validate(token: string): Promise<AuthPrincipal> {
-    return this.validateKeyed(token, ValidatedTokenCache.keyOf(token));
+    return this.cache.enabled
+      ? this.validateKeyed(token, ValidatedTokenCache.keyOf(token))
+      : this.validateUncached(token, undefined);
   }
 
   private async validateKeyed(token: string, cacheKey: string): Promise<AuthPrincipal> {
@@ -98,7 +102,7 @@ export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, O
     return this.cache.size;
   }
 
-  private async validateUncached(token: string, cacheKey: string): Promise<AuthPrincipal> {
+  private async validateUncached(token: string, cacheKey: string | undefined): Promise<AuthPrincipal> {
     const v = this.options.validation;
     // Shape, header, `alg` and `kid` first: a forged header costs no key lookup and no I/O.
     const { kid } = readRs256Header(token);
@@ -136,7 +140,7 @@ export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, O
       );
     }
     const principal = createPrincipal(version === claims.ver ? claims : { ...claims, ver: version });
-    this.cache.set(cacheKey, { principal, exp: claims.exp as number, kid });
+    if (cacheKey !== undefined) this.cache.set(cacheKey, { principal, exp: claims.exp as number, kid });
     return principal;
   }
 }

@@ -24,6 +24,11 @@ export class ValidatedTokenCache {
     private readonly skewSeconds: number,
   ) {}
 
+  /** False when the cache is configured off (`validatedTokenCacheSize: 0`): nothing to look up. */
+  get enabled(): boolean {
+    return this.maxEntries > 0;
+  }
+
   /** The cache key of a token. */
   static keyOf(token: string): string {
     return createHash('sha256').update(token).digest('base64url');
