@@ -83,7 +83,7 @@ export default {
       comment:
         "Apps import a library through its package name ('nest-identity-web', '@nest-identity-web/entra-emulator'), as a user would, never a path into libs/.",
       from: { path: '^apps/' },
-      to: { path: '^libs/', pathNot: '^libs/[^/]+/src/index\\.ts$' },
+      to: { path: '^libs/', pathNot: '^libs/([^/]+/src|auth/src/(openapi|health))/index\\.ts$' },
     },
     {
       name: 'apps-no-relative-path-into-libs',
