@@ -89,8 +89,7 @@ export class TokenAcquisitionStatistics implements TokenCacheStatistics {
   /** Counts a failed call and remembers its code and time (never its message). @internal */
   failed(error: unknown): void {
     this.errors++;
-    const code =
-      error instanceof AuthError ? error.code : error instanceof Error ? error.name.slice(0, 64) : 'unknown';
+    const code = error instanceof AuthError ? error.code : error instanceof Error ? error.name.slice(0, 64) : 'unknown';
     this.lastFailure = { code, at: Date.now(), outage: error instanceof IdentityProviderUnavailableError };
   }
 
