@@ -78,12 +78,20 @@ export default {
       to: { path: '^(test|apps|scripts|bench)/' },
     },
     {
+      name: 'optional-entry-points-stay-apart',
+      severity: 'error',
+      comment:
+        "nest-identity-web must load without its optional peers: no other library code imports the 'openapi' and 'health' entry points (libs/auth/src/openapi/, health/), the only code that imports @nestjs/swagger and @nestjs/terminus (ESLint checks those package imports).",
+      from: { path: '^libs/auth/src/', pathNot: '^libs/auth/src/(openapi|health)/' },
+      to: { path: '^libs/auth/src/(openapi|health)/' },
+    },
+    {
       name: 'apps-use-package-names',
       severity: 'error',
       comment:
         "Apps import a library through its package name ('nest-identity-web', '@nest-identity-web/entra-emulator'), as a user would, never a path into libs/.",
       from: { path: '^apps/' },
-      to: { path: '^libs/', pathNot: '^libs/[^/]+/src/index\\.ts$' },
+      to: { path: '^libs/', pathNot: '^libs/([^/]+/src|auth/src/(openapi|health))/index\\.ts$' },
     },
     {
       name: 'apps-no-relative-path-into-libs',

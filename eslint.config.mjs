@@ -35,6 +35,31 @@ export default defineConfig(
     },
   },
   {
+    // The optional peers @nestjs/swagger and @nestjs/terminus are imported only by their entry
+    // points (nest-identity-web/openapi, nest-identity-web/health): the main entry loads without them.
+    files: ['libs/auth/src/**/*.ts'],
+    ignores: ['libs/auth/src/openapi/**', 'libs/auth/src/health/**', 'libs/auth/src/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)libs/',
+              message:
+                "Import the library by its package name ('nest-identity-web' or '@nest-identity-web/entra-emulator'), never by path.",
+            },
+            {
+              regex: '^@nestjs/(swagger|terminus)(/|$)',
+              message:
+                'An optional peer: import it only in libs/auth/src/openapi/ or health/, so nest-identity-web loads without it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Decorator metadata needs value imports of constructor parameter types.
     files: ['libs/**/*.ts', 'apps/**/*.ts'],
     ignores: ['**/*.spec.ts'],

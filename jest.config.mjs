@@ -28,6 +28,7 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   moduleNameMapper: {
     '^nest-identity-web$': '<rootDir>/libs/auth/src/index.ts',
+    '^nest-identity-web/(openapi|health)$': '<rootDir>/libs/auth/src/$1/index.ts',
     '^@nest-identity-web/entra-emulator$': '<rootDir>/libs/entra-emulator/src/index.ts',
     '^@nest-identity-web/entra-emulator/testing$': '<rootDir>/libs/entra-emulator/src/testing.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -93,6 +93,10 @@ const BAD_IMPORTS: Readonly<Record<string, readonly [string, string]>> = {
     'apps/todolist-service/src/client.ts',
     "import { c } from '../../my-api/src/client.js';\nexport const d = c;\n",
   ],
+  'optional-entry-points-stay-apart': [
+    'libs/auth/src/auth.module.ts',
+    "import { documented } from './openapi/index.js';\nexport const m = documented;\n",
+  ],
   'library-code-not-to-testing': [
     'libs/auth/src/http/transport.ts',
     "import { fake } from '../testing/fake.js';\nexport const t = fake;\n",
@@ -104,6 +108,8 @@ const CLEAN: Readonly<Record<string, string>> = {
   'libs/auth/src/token-acquisition/acquire.ts': "import { b } from '../errors/b.js';\nexport const acquire = b;\n",
   'libs/auth/src/authorization/guard.ts': "import { b } from '../errors/b.js';\nexport const guard = b;\n",
   'libs/auth/src/testing/fake.ts': 'export const fake = 1;\n',
+  'libs/auth/src/openapi/index.ts':
+    "import { guard } from '../authorization/guard.js';\nexport const documented = guard;\n",
   'test/support/helper.ts': 'export const helper = 1;\n',
   'apps/todolist-service/src/repo.ts': 'export const repo = 1;\n',
   'apps/my-api/src/client.ts': "import { auth } from 'nest-identity-web';\nexport const c = auth;\n",

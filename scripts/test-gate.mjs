@@ -27,6 +27,8 @@ step('dependency rules (dependency-cruiser)', process.execPath, ['scripts/depche
 step('public API (JSDoc with @example, no any)', process.execPath, [
   'scripts/check-public-api.mjs',
   'libs/auth/src/index.ts',
+  'libs/auth/src/openapi/index.ts',
+  'libs/auth/src/health/index.ts',
   'libs/entra-emulator/src/index.ts',
   'libs/entra-emulator/src/testing.ts',
 ]);

@@ -85,6 +85,9 @@ const devDeps = [
   'typescript',
 ];
 
+/** Optional peers the apps do not install: the main entry must load without them. */
+const WITHOUT_OPTIONAL_PEERS = new Set(['@nestjs/swagger', '@nestjs/terminus']);
+
 function lockFor(appDir, pkg) {
   const packages = {
     '': { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies },
@@ -126,6 +129,8 @@ function lockFor(appDir, pkg) {
         const cut = base.lastIndexOf('/node_modules/');
         base = cut < 0 ? '' : base.slice(0, cut);
       }
+      // The optional peers of the openapi and health entry points stay out: the apps must work without them.
+      if (optional && WITHOUT_OPTIONAL_PEERS.has(name)) continue;
       if (!found) {
         if (optional) continue;
         fail(`cannot find ${name} (needed by ${at || 'the app'}) in package-lock.json`);
@@ -253,6 +258,26 @@ for (const { kind, type, ext } of kinds) {
     `${kind}: npm ci --offline (the tarballs + the cache)`,
     npm,
     ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel=error'],
+    { cwd: dir },
+  );
+  // The main entry loads without @nestjs/swagger and @nestjs/terminus; the entry points that need
+  // them fail to load naming the missing package.
+  run(
+    `${kind}: nest-identity-web loads without its optional peers; /openapi and /health name theirs`,
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const main = await import('nest-identity-web');
+if (typeof main.AuthModule !== 'function') throw new Error('the main entry has no AuthModule');
+for (const [entry, peer] of [['nest-identity-web/openapi', '@nestjs/swagger'], ['nest-identity-web/health', '@nestjs/terminus']]) {
+  const error = await import(entry).then(() => undefined, (e) => e);
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes(peer)) {
+    console.error(entry, 'without', peer, ':', error);
+    process.exit(1);
+  }
+}`,
+    ],
     { cwd: dir },
   );
   const tsc = join(dir, 'node_modules', 'typescript', 'bin', 'tsc');

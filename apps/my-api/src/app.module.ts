@@ -1,6 +1,8 @@
 import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { AuthModule } from 'nest-identity-web';
+import { IdentityHealthIndicator } from 'nest-identity-web/health';
 import { MY_API_CONFIG } from './config/my-api.constants.js';
 import type { MyApiConfig } from './config/my-api.config.js';
 import { AdminController } from './admin/admin.controller.js';
@@ -29,7 +31,7 @@ export class AppModule {
   static forRoot(config: MyApiConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [AuthModule.forRoot(config.azureAd)],
+      imports: [AuthModule.forRoot(config.azureAd), TerminusModule.forRoot()],
       controllers: [HealthController, MyApiController, AdminController],
       providers: [
         { provide: MY_API_CONFIG, useValue: config },
@@ -43,6 +45,7 @@ export class AppModule {
         ...exportProviders(config),
         GraphApiClient,
         ArmApiClient,
+        IdentityHealthIndicator,
       ],
     };
   }

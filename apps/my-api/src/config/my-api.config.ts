@@ -1,4 +1,9 @@
 import { type AuthModuleOptions, loadAzureAdOptions } from 'nest-identity-web';
+import type {
+  IdentityProviderCheckOptions,
+  TokenAcquisitionCheckOptions,
+  TokenCacheCheckOptions,
+} from 'nest-identity-web/health';
 
 /** Names under which my-api configures its downstream APIs (`DownstreamApis__<Name>__*`). */
 export const DownstreamApiNames = {
@@ -17,6 +22,21 @@ export interface MyApiConfig {
    * `DownstreamApis` section, which `DownstreamApi` calls by name.
    */
   readonly azureAd: AuthModuleOptions;
+  /**
+   * Options of the `/health` checks: `Health__IdentityProvider__MaxStaleSeconds`,
+   * `Health__TokenCache__L2Outage` and `Health__TokenAcquisition__Outage` (`degraded` or `down`).
+   */
+  readonly health: {
+    readonly identityProvider: IdentityProviderCheckOptions;
+    readonly tokenCache: TokenCacheCheckOptions;
+    readonly tokenAcquisition: TokenAcquisitionCheckOptions;
+  };
+  /**
+   * The OpenAPI document and Swagger UI (`/docs`): `OpenApi__UiClientId`, the public client (SPA)
+   * Swagger UI signs in as, and `AzureAd__AppIdUri`, the prefix of my-api's scopes (default
+   * `api://<client id>`).
+   */
+  readonly openApi: { readonly uiClientId?: string; readonly appIdUri?: string };
 }
 
 /**
@@ -51,5 +71,16 @@ export function loadMyApiConfig(env: NodeJS.ProcessEnv = process.env): MyApiConf
   const settings: Record<string, string | undefined> = { ...DEFAULT_DOWNSTREAM_API_SETTINGS };
   // An empty variable means "not set", as everywhere else in the loader.
   for (const [key, value] of Object.entries(env)) if (value) settings[key] = value;
-  return { azureAd: loadAzureAdOptions(settings) };
+  const status = (v: string | undefined) => v as 'degraded' | 'down' | undefined;
+  const maxStale = settings['Health__IdentityProvider__MaxStaleSeconds'];
+  return {
+    azureAd: loadAzureAdOptions(settings),
+    health: {
+      // Checked when the app starts (NIW1019 for a value that is not a number of seconds).
+      identityProvider: maxStale === undefined ? {} : { maxStaleSeconds: Number(maxStale) },
+      tokenCache: { l2Outage: status(settings['Health__TokenCache__L2Outage']) },
+      tokenAcquisition: { outage: status(settings['Health__TokenAcquisition__Outage']) },
+    },
+    openApi: { uiClientId: settings['OpenApi__UiClientId'], appIdUri: settings['AzureAd__AppIdUri'] },
+  };
 }

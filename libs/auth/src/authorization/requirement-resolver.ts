@@ -38,8 +38,8 @@ export class RequirementResolver {
     private readonly logger: Logger,
   ) {}
 
-  /** The requirements of the handler `context` is about to run. */
-  requirementsFor(context: ExecutionContext): ResolvedRequirements {
+  /** The requirements of the handler `context` is about to run (or describes, for the OpenAPI document). */
+  requirementsFor(context: Pick<ExecutionContext, 'getHandler' | 'getClass'>): ResolvedRequirements {
     const handler = context.getHandler();
     const cls = context.getClass();
     let byHandler = this.resolved.get(cls);

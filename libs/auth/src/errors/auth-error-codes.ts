@@ -66,6 +66,10 @@ export const AuthErrorCode = {
   InvalidTokenCacheEncryptionKeys: 'NIW1016',
   /** `longRunningSessions` options are invalid (`maxAgeSeconds`). */
   InvalidLongRunningSessionOptions: 'NIW1017',
+  /** The OpenAPI security scheme cannot be built: no tenant or client ID, or an instance, scope or app ID URI is malformed (`nest-identity-web/openapi`). */
+  InvalidOpenApiOptions: 'NIW1018',
+  /** An `IdentityHealthIndicator` check option is invalid, e.g. a negative threshold (`nest-identity-web/health`). */
+  InvalidHealthCheckOptions: 'NIW1019',
   // 1xxx configuration: add new codes above this line, numbered in order.
 
   // 2xxx authorization (scopes, app permissions, guard metadata).

@@ -24,6 +24,14 @@ export interface EntraMetadataSnapshot {
   readonly fetchedAt: number;
 }
 
+/** {@link OpenIdMetadataProvider.status}: epoch milliseconds; a good fetch clears `lastFailure`. @internal */
+export interface OpenIdMetadataStatus {
+  readonly metadataUrl: string;
+  readonly fetchedAt: number | undefined;
+  readonly keyCount: number;
+  readonly lastFailure: { readonly at: number; readonly code: string } | undefined;
+}
+
 /** Settings of {@link OpenIdMetadataProvider}. @internal */
 export interface OpenIdMetadataProviderOptions {
   readonly instance: string;
@@ -115,6 +123,17 @@ export class OpenIdMetadataProvider {
   /** The configured tenant's metadata and keys as last fetched, without I/O. */
   current(): EntraMetadataSnapshot | undefined {
     return this.snapshot;
+  }
+
+  /** What health checks read, without I/O: last good fetch, key count, and a failure since then. */
+  status(): OpenIdMetadataStatus {
+    const failure = this.lastFailure;
+    return {
+      metadataUrl: this.metadataUrl,
+      fetchedAt: this.snapshot?.fetchedAt,
+      keyCount: this.snapshot?.keys.size ?? 0,
+      lastFailure: failure && { at: failure.at, code: failure.error.code },
+    };
   }
 
   /**

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { AuthError } from '../errors/auth.error.js';
+import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
 import type { TokenCacheStatistics } from '../token-cache/token-cache-statistics.js';
 
 /**
@@ -74,11 +76,22 @@ export class TokenAcquisitionStatistics implements TokenCacheStatistics {
   /** @internal */ l2InvalidEntries = 0;
   /** @internal */ l2Skipped = 0;
   /** @internal */ l2Outages = 0;
+  /** The last call that failed: its code (`NIW4xxx`, or the error's name), when, and whether the identity provider was unreachable. @internal */
+  lastFailure: { readonly code: string; readonly at: number; readonly outage: boolean } | undefined;
+  /** When a token request to the identity provider last succeeded (epoch ms). @internal */
+  lastTokenResponseAt: number | undefined;
   /** @internal */ cacheProbe: () => { entries: number; bytes: number; evictions: number } = () => ({
     entries: 0,
     bytes: 0,
     evictions: 0,
   });
+
+  /** Counts a failed call and remembers its code and time (never its message). @internal */
+  failed(error: unknown): void {
+    this.errors++;
+    const code = error instanceof AuthError ? error.code : error instanceof Error ? error.name.slice(0, 64) : 'unknown';
+    this.lastFailure = { code, at: Date.now(), outage: error instanceof IdentityProviderUnavailableError };
+  }
 
   /** Copies the counters. */
   snapshot(): TokenAcquisitionStatisticsSnapshot {

@@ -92,7 +92,7 @@ export class TokenAcquisitionService extends ITokenAcquisition implements OnModu
       scopeSet = this.scopeSets.userScopes(scopes);
       tenantOverride = options.tenant === undefined ? '' : checkTenant(options.tenant);
     } catch (error) {
-      this.stats.errors++;
+      this.stats.failed(error);
       throw error;
     }
     // The caller's tenant is a function of the assertion, so the assertion hash already
@@ -132,7 +132,7 @@ export class TokenAcquisitionService extends ITokenAcquisition implements OnModu
       tenant =
         resolveAppTenant(override, this.settings.tenantId, this.settings.appHomeTenantId) ?? this.settings.tenantId;
     } catch (error) {
-      this.stats.errors++;
+      this.stats.failed(error);
       throw error;
     }
     // Partitioned by resource (Microsoft.Identity.Web's PartitionAppTokenCacheByAudience, on by default).
@@ -165,7 +165,7 @@ export class TokenAcquisitionService extends ITokenAcquisition implements OnModu
       // An L1 hit answers synchronously: no extra promise on the hot path.
       answer = pending instanceof Promise ? await pending : pending;
     } catch (error) {
-      this.stats.errors++;
+      this.stats.failed(error);
       if (error instanceof TokenAcquisitionError) {
         this.logger.warn({
           event: 'token_acquisition_failed',
@@ -188,7 +188,7 @@ export class TokenAcquisitionService extends ITokenAcquisition implements OnModu
   private refresh(prepare: PrepareRequest): Promise<AcquiredToken> {
     const correlationId = randomUUID();
     return this.acquire({ ...prepare(), correlationId }).catch((error: unknown) => {
-      this.stats.errors++;
+      this.stats.failed(error);
       this.logger.warn({
         event: 'background_refresh_failed',
         code: error instanceof TokenAcquisitionError ? error.code : undefined,
@@ -210,6 +210,7 @@ export class TokenAcquisitionService extends ITokenAcquisition implements OnModu
       throw error;
     }
     this.outages.succeeded(IDENTITY_PROVIDER);
+    this.stats.lastTokenResponseAt = Date.now();
     const { result, httpMs, tokenEndpoint } = response;
     const token = toCachedToken(result, request, this.settings.cache.now(), this.settings.cache, this.intern);
     this.logger.debug({

@@ -76,6 +76,11 @@ export class DistributedTokenCache {
     return this.health.failing;
   }
 
+  /** When the open outage window started (the cache's clock), or `undefined` while healthy. */
+  get failingSince(): number | undefined {
+    return this.health.failingSince;
+  }
+
   /** The token stored under `storeKey`, or `undefined` (absent, failing, slow, invalid). */
   async get(storeKey: string): Promise<CachedToken | undefined> {
     if (this.health.admit() === 'skip') return undefined;

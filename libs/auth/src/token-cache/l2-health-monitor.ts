@@ -44,6 +44,11 @@ export class L2HealthMonitor {
     return this.since !== undefined;
   }
 
+  /** When the open outage window started (the `now` clock), or `undefined` while healthy. */
+  get failingSince(): number | undefined {
+    return this.since;
+  }
+
   /** Whether the next operation goes to the L2; call {@link succeeded} or {@link failed} after a `use` or `probe`. */
   admit(): L2Admission {
     if (this.since === undefined) return 'use';

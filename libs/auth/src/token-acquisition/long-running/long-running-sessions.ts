@@ -160,7 +160,7 @@ export class LongRunningSessions {
       this.logger.debug({ event: 'long_running_session_started', correlationId: request.correlationId });
       return { sessionKey, result: await this.toResult(answer, options.correlationId, started) };
     } catch (error) {
-      this.stats.errors++;
+      this.stats.failed(error);
       throw error;
     }
   }
@@ -191,7 +191,7 @@ export class LongRunningSessions {
       );
       return this.toResult(answer, options.correlationId, started);
     } catch (error) {
-      this.stats.errors++;
+      this.stats.failed(error);
       throw error;
     }
   }
