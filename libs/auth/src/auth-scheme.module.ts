@@ -17,7 +17,6 @@ import { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
 import type { DistributedTokenCache } from './token-cache/distributed-token-cache.js';
 import type { AuthSchemeHandle, BearerAuthenticator } from './validation/bearer-authenticator.js';
 
-
 /**
  * A named scheme's registration (`AuthModule.forRoot({ scheme: 'partner', ... })`): the same
  * validation and token-acquisition providers as the default's, kept private to this module, and

@@ -37,9 +37,7 @@ export function getDownstreamApiToken(scheme: string = DEFAULT_AUTH_SCHEME): Inj
  * const sessions = app.get<LongRunningSessions>(getLongRunningSessionsToken('partner'));
  * ```
  */
-export function getLongRunningSessionsToken(
-  scheme: string = DEFAULT_AUTH_SCHEME,
-): InjectionToken<LongRunningSessions> {
+export function getLongRunningSessionsToken(scheme: string = DEFAULT_AUTH_SCHEME): InjectionToken<LongRunningSessions> {
   return scheme === DEFAULT_AUTH_SCHEME ? LongRunningSessions : `nest-identity-web:LongRunningSessions:${scheme}`;
 }
 

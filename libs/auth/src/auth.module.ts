@@ -62,10 +62,7 @@ import type { DistributedTokenCache } from './token-cache/distributed-token-cach
     ...downstreamApiExports,
   ],
 })
-export class AuthModule
-  extends ConfigurableModuleClass
-  implements NestModule, OnApplicationBootstrap, OnModuleDestroy
-{
+export class AuthModule extends ConfigurableModuleClass implements NestModule, OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(IDP_TRANSPORT) private readonly idpTransport: IdentityProviderTransport,
     @Inject(TOKEN_CACHE_L2) private readonly l2: DistributedTokenCache | null,

@@ -5,7 +5,11 @@ import type { NormalizedAuthOptions } from '../auth-options.normalize.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { RequestContextStore } from '../request-context/request-context.js';
-import type { AuthSchemeHandle, BearerAuthentication, BearerAuthenticator } from '../validation/bearer-authenticator.js';
+import type {
+  AuthSchemeHandle,
+  BearerAuthentication,
+  BearerAuthenticator,
+} from '../validation/bearer-authenticator.js';
 import { AuthConfigurationError } from '../errors/auth.error.js';
 import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
 import {
@@ -238,12 +242,7 @@ export class AuthGuard implements CanActivate {
 
   private authorize(headers: HeaderSetter, principal: AuthPrincipal, r: ResolvedRequirements): void {
     if (r.misconfigured) {
-      throw this.responses.forbidden(
-        headers,
-        AuthErrorCode.EmptyAuthorizationRequirement,
-        r.misconfigured,
-        [],
-      );
+      throw this.responses.forbidden(headers, AuthErrorCode.EmptyAuthorizationRequirement, r.misconfigured, []);
     }
     if (r.scopes && !hasAny(principal.scopes, r.scopes)) {
       throw this.responses.forbidden(
@@ -278,9 +277,6 @@ function unknownScheme(name: string): AuthConfigurationError {
   return AuthConfigurationError.create(
     AuthErrorCode.UnknownAuthScheme,
     `@AuthScheme names the scheme '${name}', which no AuthModule registers.`,
-    [
-      `Register it: AuthModule.forRoot({ scheme: '${name}', ... }).`,
-      'Or fix the name in @AuthScheme(...).',
-    ],
+    [`Register it: AuthModule.forRoot({ scheme: '${name}', ... }).`, 'Or fix the name in @AuthScheme(...).'],
   );
 }

@@ -131,8 +131,7 @@ export function normalizeTokenAcquisitionOptions(
   const scheme = base.scheme ?? DEFAULT_AUTH_SCHEME;
   return {
     scheme,
-    cacheNamespace:
-      scheme === DEFAULT_AUTH_SCHEME ? `niw:${base.clientId}:` : `niw:${scheme}:${base.clientId}:`,
+    cacheNamespace: scheme === DEFAULT_AUTH_SCHEME ? `niw:${base.clientId}:` : `niw:${scheme}:${base.clientId}:`,
     instance: base.instance,
     clientId: base.clientId,
     tenantId: base.tenantId,

@@ -135,7 +135,10 @@ export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, O
         'Grant the client a delegated scope or an app role of this API, or set allowWebApiToBeAuthorizedByACL if access is controlled by ACLs.',
       );
     }
-    const principal = createPrincipal(version === claims.ver ? claims : { ...claims, ver: version }, this.options.scheme);
+    const principal = createPrincipal(
+      version === claims.ver ? claims : { ...claims, ver: version },
+      this.options.scheme,
+    );
     this.cache.set(cacheKey, { principal, exp: claims.exp as number, kid });
     return principal;
   }
