@@ -12,7 +12,8 @@ export interface GuardedRequest {
  * (`{ req, res }`), Apollo on Fastify and Mercurius (`{ request, reply }` / `{ reply }`).
  */
 interface GraphQlContextLike {
-  req?: GuardedRequest;
+  /** Express's request links its response (`req.res`): Apollo's default context is `{ req }` only. */
+  req?: GuardedRequest & { res?: unknown };
   res?: unknown;
   request?: GuardedRequest;
   reply?: { request?: GuardedRequest };
@@ -35,10 +36,14 @@ export function graphQlRequestOf(context: ExecutionContext): GuardedRequest {
   return ctx?.req ?? ctx?.request ?? ctx?.reply?.request ?? {};
 }
 
-/** The HTTP response behind a GraphQL operation (Express `res`, Fastify `reply`), if any. @internal */
+/**
+ * The HTTP response behind a GraphQL operation: the context's `res` or `reply` (Mercurius), else
+ * Express's `req.res`. Apollo on Fastify exposes none: the challenge is then in `extensions` only.
+ * @internal
+ */
 export function graphQlResponseOf(context: ExecutionContext): unknown {
   const ctx = graphQlContextOf(context);
-  return ctx?.res ?? ctx?.reply;
+  return ctx?.res ?? ctx?.reply ?? ctx?.req?.res;
 }
 
 /**
