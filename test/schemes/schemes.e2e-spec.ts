@@ -142,8 +142,9 @@ describe('several schemes in one app (emulator)', () => {
   const signIn = (user: { upn: string; password: string }, scope: string) =>
     emu.signIn({ username: user.upn, password: user.password, clientId: demoClient.clientId, scopes: [scope] })
       .access_token;
-  const myApiToken = (user = alice) => signIn(user, myApi.scopeUri);
-  const partnerToken = (user = alice) => signIn(user, `${todolistService.appIdUri}/access_as_user`);
+  const myApiToken = (user: { upn: string; password: string } = alice) => signIn(user, myApi.scopeUri);
+  const partnerToken = (user: { upn: string; password: string } = alice) =>
+    signIn(user, `${todolistService.appIdUri}/access_as_user`);
   const get = (path: string, token?: string) => {
     const req = request(app.getHttpServer() as never).get(path);
     return token === undefined ? req : req.set('Authorization', `Bearer ${token}`);

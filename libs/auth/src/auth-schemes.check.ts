@@ -21,7 +21,7 @@ export function checkAuthSchemes(modules: ModulesContainer): void {
     if (settings?.scheme) registered.set(settings.scheme, (registered.get(settings.scheme) ?? 0) + 1);
     for (const wrapper of [...module.controllers.values(), ...module.providers.values()]) {
       const type: unknown = wrapper.metatype;
-      if (typeof type === 'function' && !wrapper.inject) collectSchemes(type, referenced);
+      if (typeof type === 'function' && !wrapper.inject) collectSchemes(type as new () => unknown, referenced);
     }
   }
   for (const [name, count] of registered) {
@@ -48,7 +48,7 @@ export function checkAuthSchemes(modules: ModulesContainer): void {
 }
 
 /** The scheme names of `@AuthScheme` on a class and on its own methods. */
-function collectSchemes(type: Function, into: Map<string, string>): void {
+function collectSchemes(type: abstract new (...args: never[]) => unknown, into: Map<string, string>): void {
   const add = (target: object, where: string) => {
     const names = Reflect.getMetadata(AUTH_SCHEMES_KEY, target) as readonly string[] | undefined;
     for (const name of names ?? []) if (!into.has(name)) into.set(name, where);

@@ -19,12 +19,7 @@ class OrdersHandlers {
 
 /** An RPC execution context as Nest builds it for a message: args `[data, transport context]`. */
 function rpcContext(data: unknown, transportContext: unknown, handler: keyof OrdersHandlers = 'list') {
-  const context = new ExecutionContextHost(
-    [data, transportContext],
-    OrdersHandlers,
-    // eslint-disable-next-line @typescript-eslint/unbound-method
-    OrdersHandlers.prototype[handler],
-  );
+  const context = new ExecutionContextHost([data, transportContext], OrdersHandlers, OrdersHandlers.prototype[handler]);
   context.setType('rpc');
   return context;
 }

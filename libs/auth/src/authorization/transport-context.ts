@@ -27,7 +27,7 @@ interface MetadataLike {
 /** The GraphQL context of a resolver call, without importing `@nestjs/graphql`. @internal */
 export function graphQlContextOf(context: ExecutionContext): GraphQlContextLike | undefined {
   const ctx: unknown = context.getArgByIndex(2);
-  return typeof ctx === 'object' && ctx !== null ? (ctx as GraphQlContextLike) : undefined;
+  return typeof ctx === 'object' && ctx !== null ? ctx : undefined;
 }
 
 /** The HTTP request behind a GraphQL operation, or an empty one (no token: 401). @internal */
@@ -66,7 +66,9 @@ export function rpcRequestOf(context: ExecutionContext): GuardedRequest {
       value = data.headers?.authorization ?? data.headers?.Authorization ?? data.authorization;
     }
   }
-  return { headers: value === undefined ? {} : { authorization: typeof value === 'object' ? value : String(value) } };
+  // A string, or several values (refused as ambiguous); anything else is no credential.
+  const authorization = typeof value === 'string' || Array.isArray(value) ? value : undefined;
+  return { headers: authorization === undefined ? {} : { authorization } };
 }
 
 /** Apollo's conventional `extensions.code` for our statuses. */
