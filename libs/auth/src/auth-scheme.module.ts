@@ -7,13 +7,10 @@ import {
   IDP_TRANSPORT,
   TOKEN_CACHE_L2,
 } from './auth.internal-constants.js';
-import { getDownstreamApiToken, getLongRunningSessionsToken, getTokenAcquisitionToken } from './auth-scheme.tokens.js';
+import { schemeAliasProviders } from './auth-scheme.tokens.js';
 import { checkSchemeName } from './auth-options.normalize.js';
-import { DownstreamApi } from './downstream-api/downstream-api.js';
 import type { IdentityProviderTransport } from './http/identity-provider-transport.interface.js';
 import { IdpHttpClient } from './http/idp-http-client.js';
-import { LongRunningSessions } from './token-acquisition/long-running/long-running-sessions.js';
-import { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
 import type { DistributedTokenCache } from './token-cache/distributed-token-cache.js';
 import type { AuthSchemeHandle, BearerAuthenticator } from './validation/bearer-authenticator.js';
 
@@ -45,9 +42,7 @@ export class AuthSchemeModule implements OnModuleDestroy {
         inject: [BEARER_AUTHENTICATOR],
         useFactory: (authenticator: BearerAuthenticator): AuthSchemeHandle => ({ name: scheme, authenticator }),
       },
-      { provide: getTokenAcquisitionToken(scheme), useExisting: ITokenAcquisition },
-      { provide: getDownstreamApiToken(scheme), useExisting: DownstreamApi },
-      { provide: getLongRunningSessionsToken(scheme), useExisting: LongRunningSessions },
+      ...schemeAliasProviders(scheme),
     ];
     return {
       ...definition,

@@ -1,44 +1,60 @@
-import { Inject, type InjectionToken } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { DEFAULT_AUTH_SCHEME } from './auth.constants.js';
 import { DownstreamApi } from './downstream-api/downstream-api.js';
 import { LongRunningSessions } from './token-acquisition/long-running/long-running-sessions.js';
 import { ITokenAcquisition } from './token-acquisition/token-acquisition.js';
 
 /**
- * The injection token of a scheme's `ITokenAcquisition`: the `ITokenAcquisition` class itself for
- * the default scheme, a scheme-specific token for a named one (`AuthModule.forRoot({ scheme })`).
+ * The injection token of a scheme's `ITokenAcquisition` (`AuthModule.forRoot({ scheme })`; the
+ * default scheme's is also injectable as the `ITokenAcquisition` class). Unambiguous in
+ * `app.get(...)` when several schemes are registered, where a non-strict `app.get(ITokenAcquisition)`
+ * could return any registration's.
  *
  * @example
  * ```ts
  * const partnerTokens = app.get<ITokenAcquisition>(getTokenAcquisitionToken('partner'));
+ * const defaultTokens = app.get<ITokenAcquisition>(getTokenAcquisitionToken());
  * ```
  */
-export function getTokenAcquisitionToken(scheme: string = DEFAULT_AUTH_SCHEME): InjectionToken<ITokenAcquisition> {
-  return scheme === DEFAULT_AUTH_SCHEME ? ITokenAcquisition : `nest-identity-web:ITokenAcquisition:${scheme}`;
+export function getTokenAcquisitionToken(scheme: string = DEFAULT_AUTH_SCHEME): string {
+  return `nest-identity-web:ITokenAcquisition:${scheme}`;
 }
 
 /**
- * The injection token of a scheme's `DownstreamApi` (the class itself for the default scheme).
+ * The injection token of a scheme's `DownstreamApi` (the default scheme's is also the `DownstreamApi` class).
  *
  * @example
  * ```ts
  * const partnerApis = app.get<DownstreamApi>(getDownstreamApiToken('partner'));
  * ```
  */
-export function getDownstreamApiToken(scheme: string = DEFAULT_AUTH_SCHEME): InjectionToken<DownstreamApi> {
-  return scheme === DEFAULT_AUTH_SCHEME ? DownstreamApi : `nest-identity-web:DownstreamApi:${scheme}`;
+export function getDownstreamApiToken(scheme: string = DEFAULT_AUTH_SCHEME): string {
+  return `nest-identity-web:DownstreamApi:${scheme}`;
 }
 
 /**
- * The injection token of a scheme's `LongRunningSessions` (the class itself for the default scheme).
+ * The injection token of a scheme's `LongRunningSessions` (the default scheme's is also the `LongRunningSessions` class).
  *
  * @example
  * ```ts
  * const sessions = app.get<LongRunningSessions>(getLongRunningSessionsToken('partner'));
  * ```
  */
-export function getLongRunningSessionsToken(scheme: string = DEFAULT_AUTH_SCHEME): InjectionToken<LongRunningSessions> {
-  return scheme === DEFAULT_AUTH_SCHEME ? LongRunningSessions : `nest-identity-web:LongRunningSessions:${scheme}`;
+export function getLongRunningSessionsToken(scheme: string = DEFAULT_AUTH_SCHEME): string {
+  return `nest-identity-web:LongRunningSessions:${scheme}`;
+}
+
+/**
+ * The scheme-named aliases of a registration's token acquisition, `DownstreamApi` and long-running
+ * sessions (provided and exported by every `AuthModule` registration).
+ * @internal
+ */
+export function schemeAliasProviders(scheme: string): { provide: string; useExisting: object }[] {
+  return [
+    { provide: getTokenAcquisitionToken(scheme), useExisting: ITokenAcquisition },
+    { provide: getDownstreamApiToken(scheme), useExisting: DownstreamApi },
+    { provide: getLongRunningSessionsToken(scheme), useExisting: LongRunningSessions },
+  ];
 }
 
 /**
@@ -59,7 +75,9 @@ export function getLongRunningSessionsToken(scheme: string = DEFAULT_AUTH_SCHEME
  * ```
  */
 export function InjectTokenAcquisition(scheme?: string): ParameterDecorator & PropertyDecorator {
-  return Inject(getTokenAcquisitionToken(scheme));
+  return Inject(
+    scheme === undefined || scheme === DEFAULT_AUTH_SCHEME ? ITokenAcquisition : getTokenAcquisitionToken(scheme),
+  );
 }
 
 /**
@@ -71,5 +89,5 @@ export function InjectTokenAcquisition(scheme?: string): ParameterDecorator & Pr
  * ```
  */
 export function InjectDownstreamApi(scheme?: string): ParameterDecorator & PropertyDecorator {
-  return Inject(getDownstreamApiToken(scheme));
+  return Inject(scheme === undefined || scheme === DEFAULT_AUTH_SCHEME ? DownstreamApi : getDownstreamApiToken(scheme));
 }

@@ -10,6 +10,8 @@ import { APP_FILTER, ModulesContainer } from '@nestjs/core';
 import { ConfigurableModuleClass } from './auth.module-definition.js';
 import { authCoreProviders } from './auth.core-providers.js';
 import { checkAuthSchemes } from './auth-schemes.check.js';
+import { schemeAliasProviders } from './auth-scheme.tokens.js';
+import { DEFAULT_AUTH_SCHEME } from './auth.constants.js';
 import { validationExports } from './validation/validation.providers.js';
 import { EntraJwtStrategy } from './validation/entra-jwt.strategy.js';
 import { AuthGuard } from './authorization/auth.guard.js';
@@ -28,6 +30,9 @@ import { TokenAcquisitionStatistics } from './token-acquisition/token-acquisitio
 import { RequestContextMiddleware } from './request-context/request-context.middleware.js';
 import { downstreamApiExports } from './downstream-api/downstream-api.providers.js';
 import type { DistributedTokenCache } from './token-cache/distributed-token-cache.js';
+
+/** `getTokenAcquisitionToken('default')`... as aliases of the default registration's providers. */
+const defaultSchemeAliases = schemeAliasProviders(DEFAULT_AUTH_SCHEME);
 
 /**
  * The nest-identity-web module: validates incoming Microsoft Entra ID bearer tokens and acquires
@@ -50,6 +55,7 @@ import type { DistributedTokenCache } from './token-cache/distributed-token-cach
     EntraJwtStrategy,
     AuthGuard,
     { provide: APP_FILTER, useClass: AuthExceptionFilter },
+    ...defaultSchemeAliases,
   ],
   exports: [
     AUTH_MODULE_OPTIONS,
@@ -60,6 +66,7 @@ import type { DistributedTokenCache } from './token-cache/distributed-token-cach
     LongRunningSessions,
     TokenAcquisitionStatistics,
     ...downstreamApiExports,
+    ...defaultSchemeAliases.map((p) => p.provide),
   ],
 })
 export class AuthModule extends ConfigurableModuleClass implements NestModule, OnApplicationBootstrap, OnModuleDestroy {
