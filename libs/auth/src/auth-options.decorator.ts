@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
+import { AUTH_MODULE_OPTIONS } from './auth.internal-constants.js';
 
 /**
  * Injects the options `AuthModule` was configured with (`AuthModuleOptions`, as passed to

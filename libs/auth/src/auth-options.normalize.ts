@@ -4,6 +4,7 @@ import {
 } from './token-acquisition/long-running/long-running-session-options.normalize.js';
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
 import { AuthErrorCode } from './errors/auth-error-codes.js';
+import { DEFAULT_AUTH_SCHEME } from './auth.constants.js';
 import { AuthConfigurationError } from './errors/auth.error.js';
 import type { IdentityProviderTransport } from './http/identity-provider-transport.interface.js';
 import { isTenantIdentifier } from './tenant-id.util.js';
@@ -23,6 +24,8 @@ import {
  * @internal
  */
 export interface NormalizedAuthOptions {
+  /** The scheme this registration serves (`'default'` unless `forRoot({ scheme })` names one). */
+  readonly scheme: string;
   /** The cloud's login host, with a trailing slash. */
   readonly instance: string;
   readonly tenantId: string;
@@ -44,7 +47,11 @@ export interface NormalizedAuthOptions {
  * @throws AuthConfigurationError (`NIW1xxx`) on the first invalid option
  * @internal
  */
-export function normalizeAuthOptions(options: AuthModuleOptions): NormalizedAuthOptions {
+export function normalizeAuthOptions(
+  options: AuthModuleOptions,
+  scheme: string = DEFAULT_AUTH_SCHEME,
+): NormalizedAuthOptions {
+  checkSchemeName(scheme);
   if (typeof options.clientId !== 'string' || !options.clientId.trim()) {
     throw AuthConfigurationError.create(AuthErrorCode.MissingClientId, 'clientId is required.', [
       'Set AzureAd__ClientId (or options.clientId) to the application (client) ID of the app registration.',
@@ -79,10 +86,31 @@ export function normalizeAuthOptions(options: AuthModuleOptions): NormalizedAuth
   };
   return {
     ...base,
+    scheme,
     trustedCa: options.trustedCa ?? [],
     identityProviderTransport: options.identityProviderTransport,
     validation: normalizeValidationOptions(options),
-    acquisition: normalizeTokenAcquisitionOptions(options, base),
+    acquisition: normalizeTokenAcquisitionOptions(options, { ...base, scheme }),
     longRunningSessions: normalizeLongRunningSessionOptions(options.longRunningSessions),
   };
+}
+
+/** Letters, digits, `-`, `_` and `.`; at most 64 characters. */
+const SCHEME_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * @throws AuthConfigurationError NIW1022 when the scheme name is empty or malformed
+ * @internal
+ */
+export function checkSchemeName(scheme: unknown): asserts scheme is string {
+  if (typeof scheme !== 'string' || !SCHEME_NAME.test(scheme)) {
+    throw AuthConfigurationError.create(
+      AuthErrorCode.InvalidAuthSchemeName,
+      `scheme ${typeof scheme === 'string' ? `'${scheme.slice(0, 64)}'` : typeof scheme} is not a valid scheme name.`,
+      [
+        "Name the scheme with letters, digits, '-', '_' or '.' (at most 64 characters), e.g. AuthModule.forRoot({ scheme: 'partner', ... }).",
+        "Leave scheme unset for the default scheme ('default').",
+      ],
+    );
+  }
 }

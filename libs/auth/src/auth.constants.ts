@@ -21,6 +21,18 @@ export const ENTRA_STRATEGY_NAME = 'nest-identity-web';
 export const PASSPORT_AZURE_AD_STRATEGY_NAME = 'nest-identity-web-azure-ad';
 
 /**
+ * The name of the scheme `AuthModule.forRoot(...)` registers when no `scheme` is given: the one
+ * `AuthGuard` uses on routes without `@AuthScheme(...)`, and the one `ITokenAcquisition` serves.
+ *
+ * @example
+ * ```ts
+ * @AuthScheme(DEFAULT_AUTH_SCHEME, 'partner') // either registration's tokens are accepted
+ * @Controller('shared') export class SharedController {}
+ * ```
+ */
+export const DEFAULT_AUTH_SCHEME = 'default';
+
+/**
  * Long-form claim types that Microsoft.Identity.Web reads besides `scp`, `roles` and `tid`
  * (they appear when tokens pass through WS-Federation-era claim mapping).
  *

@@ -1,3 +1,7 @@
+/** Injection token of the options as given to `forRoot`/`forRootAsync` (kept as Nest's generated name). @internal */
+export const AUTH_MODULE_OPTIONS = 'AUTH_MODULE_OPTIONS';
+/** Injection token of the scheme name of an `AuthModule` registration (`'default'` unless named). @internal */
+export const AUTH_SCHEME_NAME = Symbol('AUTH_SCHEME_NAME');
 /** Injection token of the normalized options. @internal */
 export const NORMALIZED_AUTH_OPTIONS = Symbol('NORMALIZED_AUTH_OPTIONS');
 /** Injection token of the active {@link BearerAuthenticator} (entra or passport-azure-ad). @internal */
@@ -18,3 +22,8 @@ export const MSAL_TOKEN_REQUESTER = Symbol('MSAL_TOKEN_REQUESTER');
 export const OPENID_METADATA = Symbol('OPENID_METADATA');
 /** Injection token of the L2 token cache (`DistributedTokenCache`, or `null` without one). @internal */
 export const TOKEN_CACHE_L2 = Symbol('TOKEN_CACHE_L2');
+
+/** Injection token of a named scheme's handle (its name and bearer authenticator), found by the guard. @internal */
+export function authSchemeToken(scheme: string): string {
+  return `nest-identity-web:scheme:${scheme}`;
+}

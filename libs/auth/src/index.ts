@@ -5,7 +5,20 @@ export { AuthErrorCode, type AuthErrorCodeValue } from './errors/auth-error-code
 export { AuthError, AuthConfigurationError } from './errors/auth.error.js';
 
 // --- incoming token validation and authorization ---
-export { ENTRA_STRATEGY_NAME, PASSPORT_AZURE_AD_STRATEGY_NAME, ClaimTypes } from './auth.constants.js';
+export {
+  ENTRA_STRATEGY_NAME,
+  PASSPORT_AZURE_AD_STRATEGY_NAME,
+  ClaimTypes,
+  DEFAULT_AUTH_SCHEME,
+} from './auth.constants.js';
+export {
+  getTokenAcquisitionToken,
+  getDownstreamApiToken,
+  getLongRunningSessionsToken,
+  InjectTokenAcquisition,
+  InjectDownstreamApi,
+} from './auth-scheme.tokens.js';
+export { AuthScheme } from './authorization/auth-scheme.decorator.js';
 export { loadAzureAdOptions, type AzureAdSettingsSource } from './azure-ad-options.loader.js';
 export { TokenValidationError } from './errors/token-validation.error.js';
 export { IdentityProviderUnavailableError } from './errors/identity-provider-unavailable.error.js';

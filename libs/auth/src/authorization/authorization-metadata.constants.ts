@@ -43,3 +43,6 @@ export function toRequirement(args: readonly (string | FromConfiguration)[]): Re
   if (args.length === 1 && typeof first === 'object' && first !== null) return { configKey: first.configKey };
   return { values: Object.freeze(args.filter((a): a is string => typeof a === 'string')) };
 }
+
+/** Metadata key of `@AuthScheme()`: the scheme names a route accepts. @internal */
+export const AUTH_SCHEMES_KEY = 'nest-identity-web:auth-schemes';

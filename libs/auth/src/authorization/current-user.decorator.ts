@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { RequestContextStore } from '../request-context/request-context.js';
+import { graphQlRequestOf } from './transport-context.js';
 
 /**
  * Injects the authenticated caller (`AuthPrincipal`), or one of its fields. The principal never
@@ -16,8 +17,13 @@ import { RequestContextStore } from '../request-context/request-context.js';
  */
 export const CurrentUser = createParamDecorator(
   (field: keyof AuthPrincipal | undefined, context: ExecutionContext): unknown => {
+    const type = context.getType<string>();
     const request =
-      context.getType() === 'http' ? context.switchToHttp().getRequest<{ user?: AuthPrincipal }>() : undefined;
+      type === 'http'
+        ? context.switchToHttp().getRequest<{ user?: AuthPrincipal }>()
+        : type === 'graphql'
+          ? graphQlRequestOf(context)
+          : undefined;
     const user = request?.user ?? RequestContextStore.get()?.principal;
     return field ? user?.[field] : user;
   },

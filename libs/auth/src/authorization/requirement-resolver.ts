@@ -2,6 +2,7 @@ import type { ExecutionContext, Logger } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import {
+  AUTH_SCHEMES_KEY,
   IS_PUBLIC_KEY,
   REQUIRED_APP_PERMISSIONS_KEY,
   REQUIRED_SCOPES_KEY,
@@ -16,6 +17,8 @@ export interface ResolvedRequirements {
   readonly scopes?: readonly string[];
   readonly appPermissions?: readonly string[];
   readonly scopesOrAppPermissions?: { readonly scopes: readonly string[]; readonly appPermissions: readonly string[] };
+  /** `@AuthScheme(...)`: the schemes whose tokens are accepted; `undefined` = the guard's default scheme. */
+  readonly schemes?: readonly string[];
   /** Set when a decorator resolved to no value. */
   readonly misconfigured?: string;
 }
@@ -86,7 +89,8 @@ export class RequirementResolver {
     }
     const misconfigured = problems.length ? problems.join(' ') : undefined;
     if (misconfigured) this.logger.warn(`${AuthErrorCode.EmptyAuthorizationRequirement}: ${misconfigured}`);
-    return { isPublic: false, scopes, appPermissions, scopesOrAppPermissions, misconfigured };
+    const schemes = get<readonly string[]>(AUTH_SCHEMES_KEY);
+    return { isPublic: false, scopes, appPermissions, scopesOrAppPermissions, misconfigured, schemes };
   }
 
   private fromConfiguration(key: string): string[] {

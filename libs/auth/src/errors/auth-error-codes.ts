@@ -70,6 +70,12 @@ export const AuthErrorCode = {
   InvalidOpenApiOptions: 'NIW1018',
   /** An `IdentityHealthIndicator` check option is invalid, e.g. a negative threshold (`nest-identity-web/health`). */
   InvalidHealthCheckOptions: 'NIW1019',
+  /** Two `AuthModule.forRoot({ scheme })` registrations use the same scheme name. */
+  DuplicateAuthScheme: 'NIW1020',
+  /** `@AuthScheme(...)` names a scheme no `AuthModule` registers (checked at bootstrap). */
+  UnknownAuthScheme: 'NIW1021',
+  /** A scheme name is empty, or not letters, digits, `-`, `_` or `.` (at most 64). */
+  InvalidAuthSchemeName: 'NIW1022',
   // 1xxx configuration: add new codes above this line, numbered in order.
 
   // 2xxx authorization (scopes, app permissions, guard metadata).
@@ -81,6 +87,11 @@ export const AuthErrorCode = {
   EmptyAuthorizationRequirement: 'NIW2003',
   /** An imperative scope/role check ran without an authenticated caller (401). */
   Unauthenticated: 'NIW2004',
+  /**
+   * Token acquisition of one scheme was asked to act on behalf of a caller another scheme
+   * validated: a token is only ever exchanged with the credentials of the scheme that accepted it.
+   */
+  AuthSchemeMismatch: 'NIW2005',
 
   // 3xxx incoming token validation.
   /** No `Authorization: Bearer` token on a protected route (401, `WWW-Authenticate: Bearer`). */

@@ -42,6 +42,7 @@ const APP_ONLY_ASSERTION = 7000114;
  * | {@link IdentityProviderUnavailableError} | `503` + `Retry-After` |
  * | incoming token expired (AADSTS500133) or not for this app (AADSTS50013) during on-behalf-of; a {@link TokenValidationError} | `401` + `Bearer error="invalid_token"` |
  * | app-only caller on a route that acquires a user token (`NIW4002`, AADSTS7000114) | `403` + `Bearer error="insufficient_scope"` |
+ * | on-behalf-of with another scheme's token acquisition than the caller's (`NIW2005`; logged) | `403` + `Bearer error="insufficient_scope"` |
  * | any other refusal by the identity provider (`invalid_client`, `invalid_scope`…) | `502` with the code and AADSTS number, no description |
  * | configuration or programming errors (`NIW4001`, `4003`–`4006`, `4010`, `4011`) | `500` with the code; the full message is logged |
  * | {@link DownstreamApiError} (`DownstreamApi`) | `502`, `504` for a timeout, `503` + `Retry-After` when the downstream API asked to retry later |
@@ -70,7 +71,7 @@ export class AuthExceptionFilter extends BaseExceptionFilter {
     const adapter = this.httpAdapterHost?.httpAdapter ?? this.applicationRef;
     if (!adapter) throw exception;
     const reply = replyFor(exception);
-    if (reply.status === 500) {
+    if (reply.status === 500 || exception.code === AuthErrorCode.AuthSchemeMismatch) {
       // A configuration or programming error: the operator needs the whole actionable message.
       this.logger.error(exception.message);
     }
@@ -138,6 +139,20 @@ export function replyFor(
     // 401 would make a daemon fetch the same app token again and loop. RFC 6750 §3.1: the request
     // needs privileges the token cannot carry, which is insufficient_scope (403).
     const description = 'This operation acts on behalf of a user and needs a delegated (user) token.';
+    return {
+      status: HttpStatus.FORBIDDEN,
+      error: 'Forbidden',
+      headers: {
+        'WWW-Authenticate': bearerChallenge({ error: 'insufficient_scope', error_description: description }),
+      },
+      message: description,
+    };
+  }
+  if (e.code === AuthErrorCode.AuthSchemeMismatch) {
+    // The caller's token is valid for another scheme of this app: this operation cannot use it
+    // (its scheme's credentials are not the ones asked for). Not the caller's fault, but not a 500:
+    // a route accepting several schemes would otherwise answer 500 to some valid callers.
+    const description = "This operation cannot act on behalf of a caller of this token's scheme.";
     return {
       status: HttpStatus.FORBIDDEN,
       error: 'Forbidden',

@@ -33,6 +33,12 @@ export interface AuthPrincipal {
   readonly clientId: string | undefined;
   /** Token version, from `ver`. */
   readonly version: '1.0' | '2.0';
+  /**
+   * The authentication scheme whose registration validated the token (`'default'` for
+   * `AuthModule.forRoot` without a `scheme`); on-behalf-of for this caller uses that scheme's
+   * credentials only. `undefined` for a principal read from an assertion outside the guard.
+   */
+  readonly scheme?: string;
   /** Every claim of the validated token, read-only. */
   readonly claims: Readonly<Record<string, unknown>>;
 }

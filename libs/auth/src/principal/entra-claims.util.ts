@@ -87,9 +87,10 @@ function str(claims: JwtClaims, name: string): string | undefined {
 
 /**
  * Builds the immutable principal from validated claims. The raw token is never part of it.
+ * `scheme` is the scheme whose registration validated the claims.
  * @internal
  */
-export function createPrincipal(claims: JwtClaims): AuthPrincipal {
+export function createPrincipal(claims: JwtClaims, scheme?: string): AuthPrincipal {
   const scopes = Object.freeze(readScopes(claims));
   const roles = Object.freeze(readRoles(claims));
   const oid = str(claims, 'oid');
@@ -107,6 +108,7 @@ export function createPrincipal(claims: JwtClaims): AuthPrincipal {
     isAppOnly: claims.idtyp === 'app' || (scopes.length === 0 && sub !== undefined && sub === oid),
     clientId: str(claims, 'azp') ?? str(claims, 'appid'),
     version,
+    scheme,
     claims: Object.freeze({ ...claims }),
   } satisfies AuthPrincipal);
 }

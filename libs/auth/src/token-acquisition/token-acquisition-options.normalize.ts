@@ -1,4 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { DEFAULT_AUTH_SCHEME } from '../auth.constants.js';
 import type { AuthModuleOptions } from '../auth-module-options.interface.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { AuthConfigurationError } from '../errors/auth.error.js';
@@ -22,6 +23,10 @@ export type CredentialSource =
 
 /** Token-acquisition settings after validation, with defaults. @internal */
 export interface TokenAcquisitionSettings {
+  /** The scheme of this registration: on-behalf-of only for callers it validated. */
+  readonly scheme: string;
+  /** The token-cache key prefix: `niw:{clientId}:` (default scheme), `niw:{scheme}:{clientId}:` (named). */
+  readonly cacheNamespace: string;
   readonly instance: string;
   readonly clientId: string;
   readonly tenantId: string;
@@ -57,7 +62,7 @@ export const DEFAULT_TOKEN_CACHE = {
  */
 export function normalizeTokenAcquisitionOptions(
   options: AuthModuleOptions,
-  base: Pick<TokenAcquisitionSettings, 'instance' | 'clientId' | 'tenantId'>,
+  base: Pick<TokenAcquisitionSettings, 'instance' | 'clientId' | 'tenantId'> & { readonly scheme?: string },
 ): TokenAcquisitionSettings {
   const credentials: CredentialSource[] = [];
   if (options.clientSecret !== undefined) {
@@ -123,7 +128,10 @@ export function normalizeTokenAcquisitionOptions(
   const timeoutMs = options.tokenRequestTimeoutMs ?? 10_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw invalidCache('tokenRequestTimeoutMs must be > 0.');
 
+  const scheme = base.scheme ?? DEFAULT_AUTH_SCHEME;
   return {
+    scheme,
+    cacheNamespace: scheme === DEFAULT_AUTH_SCHEME ? `niw:${base.clientId}:` : `niw:${scheme}:${base.clientId}:`,
     instance: base.instance,
     clientId: base.clientId,
     tenantId: base.tenantId,

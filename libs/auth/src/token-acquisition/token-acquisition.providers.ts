@@ -46,7 +46,7 @@ export const tokenAcquisitionProviders: Provider[] = [
     ) =>
       new TokenCache(
         {
-          namespace: `niw:${settings.clientId}:`,
+          namespace: settings.cacheNamespace,
           maxEntries: settings.cache.maxEntries,
           maxSizeBytes: settings.cache.maxSizeBytes,
           disableL1: settings.cache.disableL1,

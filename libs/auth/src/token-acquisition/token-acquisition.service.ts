@@ -6,6 +6,7 @@ import { FailureWindowLog, formatFailureCounts } from '../errors/failure-window.
 import { IdentityProviderUnavailableError } from '../errors/identity-provider-unavailable.error.js';
 import { TokenAcquisitionError } from '../errors/token-acquisition.error.js';
 import { findCaller, type TokenCaller } from '../request-context/caller.js';
+import { checkCallerScheme } from './caller-scheme.check.js';
 import type { AcquireMode, TokenCache, TokenCacheAnswer } from '../token-cache/token-cache.js';
 import { normalizeClaims, principalFromAssertion } from './claims.util.js';
 import type { MsalTokenRequest, MsalTokenRequester, MsalTokenResponse } from './msal-token.requester.js';
@@ -89,6 +90,7 @@ export class TokenAcquisitionService extends ITokenAcquisition implements OnModu
       const found = findCaller(options);
       if (found.problem !== undefined) throw noCaller(found.problem);
       caller = found.caller;
+      checkCallerScheme(caller, this.settings.scheme);
       scopeSet = this.scopeSets.userScopes(scopes);
       tenantOverride = options.tenant === undefined ? '' : checkTenant(options.tenant);
     } catch (error) {

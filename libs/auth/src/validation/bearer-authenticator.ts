@@ -15,3 +15,9 @@ export interface BearerAuthentication {
 export interface BearerAuthenticator {
   authenticate(token: string, request: object): Promise<BearerAuthentication>;
 }
+
+/** A named scheme's authenticator, as the guard finds it. @internal */
+export interface AuthSchemeHandle {
+  readonly name: string;
+  readonly authenticator: BearerAuthenticator;
+}

@@ -139,7 +139,10 @@ export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, O
         'Grant the client a delegated scope or an app role of this API, or set allowWebApiToBeAuthorizedByACL if access is controlled by ACLs.',
       );
     }
-    const principal = createPrincipal(version === claims.ver ? claims : { ...claims, ver: version });
+    const principal = createPrincipal(
+      version === claims.ver ? claims : { ...claims, ver: version },
+      this.options.scheme,
+    );
     if (cacheKey !== undefined) this.cache.set(cacheKey, { principal, exp: claims.exp as number, kid });
     return principal;
   }

@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { PassportStrategy } from '@nestjs/passport';
-import { PASSPORT_AZURE_AD_STRATEGY_NAME } from '../auth.constants.js';
+import { DEFAULT_AUTH_SCHEME, PASSPORT_AZURE_AD_STRATEGY_NAME } from '../auth.constants.js';
 import type { NormalizedAuthOptions } from '../auth-options.normalize.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
 import { AuthConfigurationError } from '../errors/auth.error.js';
@@ -104,7 +104,7 @@ export function checkPassportAzureAdClaims(claims: JwtClaims, options: Normalize
       'Neither scope nor roles claim was found in the bearer token.',
     );
   }
-  return createPrincipal(version === claims.ver ? claims : { ...claims, ver: version });
+  return createPrincipal(version === claims.ver ? claims : { ...claims, ver: version }, options.scheme);
 }
 
 /**
@@ -143,7 +143,12 @@ export async function createPassportAzureAdStrategy(options: NormalizedAuthOptio
       ['Install passport-azure-ad 4.x.'],
     );
   }
-  class PassportAzureAdStrategy extends PassportStrategy(BearerStrategy, PASSPORT_AZURE_AD_STRATEGY_NAME) {
+  // A named scheme registers under its own passport name, so it never replaces the default's.
+  const name =
+    options.scheme === DEFAULT_AUTH_SCHEME
+      ? PASSPORT_AZURE_AD_STRATEGY_NAME
+      : `${PASSPORT_AZURE_AD_STRATEGY_NAME}-${options.scheme}`;
+  class PassportAzureAdStrategy extends PassportStrategy(BearerStrategy, name) {
     validate(claims: JwtClaims): AuthPrincipal {
       return checkPassportAzureAdClaims(claims, options);
     }

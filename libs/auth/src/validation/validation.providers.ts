@@ -7,13 +7,12 @@ import { EntraTokenValidator } from './entra-token-validator.js';
 import { createPassportAzureAdStrategy, PassportAzureAdAuthenticator } from './passport-azure-ad.strategy.js';
 
 /**
- * Providers of incoming token validation, added to `AuthModule` (the guard is registered by the module).
+ * Providers of incoming token validation of one scheme (the guard is registered by the module).
  * The passport-azure-ad package is imported only when that strategy is selected.
  * @internal
  */
-export const validationProviders: Provider[] = [
+export const schemeValidationProviders: Provider[] = [
   EntraTokenValidator,
-  EntraJwtStrategy,
   {
     provide: BEARER_AUTHENTICATOR,
     inject: [NORMALIZED_AUTH_OPTIONS, EntraTokenValidator],
@@ -23,6 +22,13 @@ export const validationProviders: Provider[] = [
         : entra,
   },
 ];
+
+/**
+ * The default scheme's validation providers: those of every scheme, plus the passport strategy
+ * registered under `ENTRA_STRATEGY_NAME` (one passport name per process, so the default's only).
+ * @internal
+ */
+export const validationProviders: Provider[] = [...schemeValidationProviders, EntraJwtStrategy];
 
 /** What `AuthModule` exports for validation, so the guard and custom guards resolve in importing modules. @internal */
 export const validationExports = [EntraTokenValidator, EntraJwtStrategy, BEARER_AUTHENTICATOR];

@@ -10,6 +10,7 @@ import {
 import type { NormalizedAuthOptions } from '../../auth-options.normalize.js';
 import { TokenAcquisitionError } from '../../errors/token-acquisition.error.js';
 import { findCaller } from '../../request-context/caller.js';
+import { checkCallerScheme } from '../caller-scheme.check.js';
 import type { DistributedTokenCache } from '../../token-cache/distributed-token-cache.js';
 import type { TokenCache, TokenCacheAnswer } from '../../token-cache/token-cache.js';
 import type { MsalTokenRequest, MsalTokenRequester } from '../msal-token.requester.js';
@@ -93,7 +94,7 @@ export class LongRunningSessions {
       // The token cache's L2 (Redis or the user's store, encrypted like tokens) so that any replica
       // or worker can resume; in process otherwise.
       l2?.recordStore() ?? new InProcessSessionStore(now),
-      `niw:${this.settings.clientId}:`,
+      this.settings.cacheNamespace,
       now,
     );
   }
@@ -122,6 +123,7 @@ export class LongRunningSessions {
         throw noCallerToStart(found.problem);
       }
       const caller = found.caller;
+      checkCallerScheme(caller, this.settings.scheme);
       const scopeSet = this.scopeSets.userScopes(scopes);
       const user = userOf(caller.principal, caller.assertion);
       if (user.isAppOnly) {
