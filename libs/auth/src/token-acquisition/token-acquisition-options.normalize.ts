@@ -1,3 +1,4 @@
+import type { AuthorityKindSetting } from './tenant-resolution.util.js';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { AuthModuleOptions } from '../auth-module-options.interface.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
@@ -25,6 +26,8 @@ export interface TokenAcquisitionSettings {
   readonly instance: string;
   readonly clientId: string;
   readonly tenantId: string;
+  /** `b2c` refuses on-behalf-of (NIW4023); `ciam` and `b2c` refuse a tenant override (NIW4024). Default `entra`. */
+  readonly authorityKind?: AuthorityKindSetting;
   readonly appHomeTenantId: string | undefined;
   readonly clientCapabilities: readonly string[];
   readonly credential: CredentialSource | undefined;
@@ -57,7 +60,7 @@ export const DEFAULT_TOKEN_CACHE = {
  */
 export function normalizeTokenAcquisitionOptions(
   options: AuthModuleOptions,
-  base: Pick<TokenAcquisitionSettings, 'instance' | 'clientId' | 'tenantId'>,
+  base: Pick<TokenAcquisitionSettings, 'instance' | 'clientId' | 'tenantId' | 'authorityKind'>,
 ): TokenAcquisitionSettings {
   const credentials: CredentialSource[] = [];
   if (options.clientSecret !== undefined) {
@@ -127,6 +130,7 @@ export function normalizeTokenAcquisitionOptions(
     instance: base.instance,
     clientId: base.clientId,
     tenantId: base.tenantId,
+    ...(base.authorityKind ? { authorityKind: base.authorityKind } : {}),
     appHomeTenantId: appHomeTenantId?.trim() || undefined,
     clientCapabilities: [...(capabilities as string[])],
     credential: credentials[0],
