@@ -55,9 +55,13 @@ const B2C_HOST = /\.b2clogin\.com$/i;
 export function normalizeAuthority(options: AuthModuleOptions): NormalizedAuthority {
   const fromAuthority = options.authority !== undefined ? splitAuthority(options.authority) : undefined;
   if (fromAuthority && options.instance !== undefined && !sameInstance(options.instance, fromAuthority.instance)) {
-    throw fail(AuthErrorCode.InvalidAuthority, `authority '${options.authority}' is not under instance '${options.instance}'.`, [
-      'Set either authority, or instance with tenantId (B2C: domain and signUpSignInPolicyId), not conflicting values.',
-    ]);
+    throw fail(
+      AuthErrorCode.InvalidAuthority,
+      `authority '${options.authority}' is not under instance '${options.instance}'.`,
+      [
+        'Set either authority, or instance with tenantId (B2C: domain and signUpSignInPolicyId), not conflicting values.',
+      ],
+    );
   }
   const instance = fromAuthority?.instance ?? checkInstance(options.instance ?? 'https://login.microsoftonline.com/');
   const host = new URL(instance).hostname;
@@ -75,10 +79,16 @@ export function normalizeAuthority(options: AuthModuleOptions): NormalizedAuthor
 
   if (policy !== undefined || B2C_HOST.test(host)) {
     const domain = fromAuthority?.segments[0] ?? nonEmpty(options.domain) ?? configuredTenant;
-    if (fromAuthority && options.domain !== undefined && nonEmpty(options.domain)?.toLowerCase() !== domain?.toLowerCase()) {
-      throw fail(AuthErrorCode.InvalidAuthority, `authority names domain '${domain}' but domain is '${options.domain}'.`, [
-        'Remove domain, or use the same tenant in both.',
-      ]);
+    if (
+      fromAuthority &&
+      options.domain !== undefined &&
+      nonEmpty(options.domain)?.toLowerCase() !== domain?.toLowerCase()
+    ) {
+      throw fail(
+        AuthErrorCode.InvalidAuthority,
+        `authority names domain '${domain}' but domain is '${options.domain}'.`,
+        ['Remove domain, or use the same tenant in both.'],
+      );
     }
     if (!domain || !isTenantIdentifier(domain)) {
       throw fail(AuthErrorCode.InvalidB2CDomain, 'Azure AD B2C needs the tenant domain (domain).', [
@@ -87,26 +97,25 @@ export function normalizeAuthority(options: AuthModuleOptions): NormalizedAuthor
     }
     if (isMetaTenant(domain)) throw multiTenant(`domain '${domain}'`);
     if (!policy) {
-      throw fail(AuthErrorCode.InvalidB2CPolicy, `instance '${instance}' is an Azure AD B2C host but no policy is set.`, [
-        'Set AzureAdB2C__SignUpSignInPolicyId (or options.signUpSignInPolicyId) to the user flow, e.g. B2C_1_susi.',
-      ]);
+      throw fail(
+        AuthErrorCode.InvalidB2CPolicy,
+        `instance '${instance}' is an Azure AD B2C host but no policy is set.`,
+        ['Set AzureAdB2C__SignUpSignInPolicyId (or options.signUpSignInPolicyId) to the user flow, e.g. B2C_1_susi.'],
+      );
     }
     const policies = [policy, nonEmpty(options.resetPasswordPolicyId), nonEmpty(options.editProfilePolicyId)];
     for (const p of policies) if (p !== undefined && !B2C_POLICY.test(p)) throw badPolicy(p);
     const accepted = [...new Set(policies.filter((p): p is string => !!p).map((p) => p.toLowerCase()))];
     return b2c(instance, domain, policy, accepted);
   }
-  if (fromAuthority && fromAuthority.segments.length > 1) {
-    throw fail(AuthErrorCode.InvalidAuthority, `authority '${options.authority}' has more than one path segment.`, [
-      'Use https://{host}/{tenant}; for Azure AD B2C the second segment must be the policy (B2C_1_...).',
-    ]);
-  }
   const ciam = CIAM_HOST.exec(host);
   const fromPath = fromAuthority?.segments[0];
   if (fromPath && configuredTenant && fromPath.toLowerCase() !== configuredTenant.toLowerCase()) {
-    throw fail(AuthErrorCode.InvalidAuthority, `authority names tenant '${fromPath}' but tenantId is '${configuredTenant}'.`, [
-      'Remove tenantId, or use the same tenant in both.',
-    ]);
+    throw fail(
+      AuthErrorCode.InvalidAuthority,
+      `authority names tenant '${fromPath}' but tenantId is '${configuredTenant}'.`,
+      ['Remove tenantId, or use the same tenant in both.'],
+    );
   }
   // BuildCiamAuthorityIfNeeded: https://contoso.ciamlogin.com/ stands for contoso.onmicrosoft.com.
   const tenant = fromPath ?? configuredTenant ?? (ciam ? `${ciam[1]!.toLowerCase()}.onmicrosoft.com` : undefined);
@@ -118,7 +127,15 @@ export function normalizeAuthority(options: AuthModuleOptions): NormalizedAuthor
   }
   const kind: AuthorityKind = ciam ? 'ciam' : 'entra';
   if (kind === 'ciam' && isMetaTenant(tenant)) throw multiTenant(`tenantId '${tenant}'`);
-  return { kind, instance, tenant, tenantPath: tenant, policy: undefined, policies: [], authority: `${instance}${tenant}` };
+  return {
+    kind,
+    instance,
+    tenant,
+    tenantPath: tenant,
+    policy: undefined,
+    policies: [],
+    authority: `${instance}${tenant}`,
+  };
 }
 
 /**
@@ -152,7 +169,8 @@ function splitAuthority(value: unknown): { instance: string; segments: string[] 
   const segments = url.pathname.split('/').filter(Boolean);
   // EnsureAuthorityIsV2 appends /v2.0; the base authority is what msal-node and the metadata need.
   if (segments.length && segments[segments.length - 1]!.toLowerCase() === 'v2.0') segments.pop();
-  if (segments.some((s) => !isTenantIdentifier(s))) {
+  // The tenant, then (B2C) the policy, checked with the other policies.
+  if (segments.length > 2 || (segments[0] !== undefined && !isTenantIdentifier(segments[0]))) {
     throw fail(AuthErrorCode.InvalidAuthority, `authority '${url.href}' has a malformed path segment.`, [
       'Use https://{host}/{tenant} or, for Azure AD B2C, https://{host}/{domain}/{policy}.',
     ]);
@@ -204,9 +222,13 @@ function badPolicy(policy: string): AuthConfigurationError {
 }
 
 function multiTenant(setting: string): AuthConfigurationError {
-  return fail(AuthErrorCode.MultiTenantSettingNotSupported, `${setting} does not apply to an External ID or B2C tenant.`, [
-    'External ID (ciamlogin.com) and Azure AD B2C tenants are single tenants: use the tenant ID or domain, and remove allowedTenants / appHomeTenantId.',
-  ]);
+  return fail(
+    AuthErrorCode.MultiTenantSettingNotSupported,
+    `${setting} does not apply to an External ID or B2C tenant.`,
+    [
+      'External ID (ciamlogin.com) and Azure AD B2C tenants are single tenants: use the tenant ID or domain, and remove allowedTenants / appHomeTenantId.',
+    ],
+  );
 }
 
 function fail(code: AuthErrorCodeValue, message: string, solutions: string[]): AuthConfigurationError {

@@ -33,7 +33,9 @@ export function checkTenant(tenant: string, authorityKind: AuthorityKindSetting 
     throw TokenAcquisitionError.create(
       AuthErrorCode.TenantOverrideNotSupported,
       `A tenant cannot be chosen at call time with an ${authorityKind === 'b2c' ? 'Azure AD B2C' : 'External ID'} authority.`,
-      ['Remove the tenant option: the configured tenant is the only one (configure another AuthModule for another tenant).'],
+      [
+        'Remove the tenant option: the configured tenant is the only one (configure another AuthModule for another tenant).',
+      ],
     );
   }
   if (!isTenantIdentifier(tenant)) {
