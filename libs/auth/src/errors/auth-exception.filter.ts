@@ -43,7 +43,7 @@ const APP_ONLY_ASSERTION = 7000114;
  * | incoming token expired (AADSTS500133) or not for this app (AADSTS50013) during on-behalf-of; a {@link TokenValidationError} | `401` + `Bearer error="invalid_token"` |
  * | app-only caller on a route that acquires a user token (`NIW4002`, AADSTS7000114) | `403` + `Bearer error="insufficient_scope"` |
  * | any other refusal by the identity provider (`invalid_client`, `invalid_scope`…) | `502` with the code and AADSTS number, no description |
- * | configuration or programming errors (`NIW4001`, `4003`–`4006`, `4010`, `4011`) | `500` with the code; the full message is logged |
+ * | configuration or programming errors (`NIW4001`, `4003`–`4006`, `4010`, `4011`, `4023`, `4024`) | `500` with the code; the full message is logged |
  * | {@link DownstreamApiError} (`DownstreamApi`) | `502`, `504` for a timeout, `503` + `Retry-After` when the downstream API asked to retry later |
  *
  * Bodies are Nest-style JSON with the stable `code`; they never contain a token, a secret or text
