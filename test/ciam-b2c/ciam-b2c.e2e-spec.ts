@@ -356,6 +356,39 @@ describe.each(['entra', 'passport-azure-ad'] as const)('Azure AD B2C API with st
   });
 });
 
+describe('the emulator serves B2C user flow documents', () => {
+  const getJson = (path: string) =>
+    new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+      https
+        .get(`${emu.baseUrl}${path}`, { ca: emu.caCertPem }, (r) => {
+          let text = '';
+          r.on('data', (c: Buffer) => (text += c.toString()));
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
+        })
+        .on('error', reject);
+    });
+
+  it('at /{tenant}/{flow}/v2.0/… and /{tenant}/v2.0/…?p={flow}, with keys without issuer', async () => {
+    const inPath = await getJson(`/${B2C.domain}/B2C_1_susi/v2.0/.well-known/openid-configuration`);
+    const inQuery = await getJson(`/${B2C.domain}/v2.0/.well-known/openid-configuration?p=b2c_1_susi`);
+    expect(inPath.status).toBe(200);
+    expect(inQuery.body).toEqual(inPath.body);
+    expect(inPath.body).toMatchObject({
+      issuer: `${emu.baseUrl}/${B2C.id}/v2.0/`,
+      token_endpoint: `${emu.baseUrl}/${B2C.domain}/b2c_1_susi/oauth2/v2.0/token`,
+    });
+    const keys = await getJson(new URL(inPath.body.jwks_uri as string).pathname);
+    expect((keys.body.keys as Record<string, unknown>[])[0]).not.toHaveProperty('issuer');
+  });
+
+  it('answers an unknown user flow with AADB2C90091 and a missing one with 404', async () => {
+    const unknown = await getJson(`/${B2C.domain}/B2C_1_nope/v2.0/.well-known/openid-configuration`);
+    expect(unknown.status).toBe(400);
+    expect(String(unknown.body.error_description)).toMatch(/^AADB2C90091/);
+    expect((await getJson(`/${B2C.domain}/v2.0/.well-known/openid-configuration`)).status).toBe(404);
+  });
+});
+
 describe('the emulator refuses on-behalf-of on a B2C user flow (AADB2C90086)', () => {
   it('answers unsupported_grant_type with the B2C prefix', async () => {
     const assertion = emu.signIn({ username: frank.upn, clientId: b2cSpa, scopes: [b2cApi.scopeUri] }).access_token;

@@ -29,9 +29,9 @@ export function serveB2CDocument(
   tenant: ResolvedTenant,
 ): number {
   const lower = p.segments.map((s) => s.toLowerCase());
-  const inPath = b2cUserFlow(tenant, lower[1]);
-  const named = inPath ?? p.url.searchParams.get('p');
-  const flow = inPath ?? b2cUserFlow(tenant, named);
+  const inPath = lower[1] !== undefined && /^b2c_1a?_/.test(lower[1]);
+  const named = inPath ? p.segments[1] : p.url.searchParams.get('p');
+  const flow = b2cUserFlow(tenant, named);
   if (!flow) throw named ? unknownUserFlow(named) : Errors.notFound(p.url.pathname);
   const rest = lower.slice(inPath ? 2 : 1).join('/');
   if (p.route === 'metadata' && rest === 'v2.0/.well-known/openid-configuration') {
