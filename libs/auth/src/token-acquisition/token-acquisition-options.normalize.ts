@@ -1,4 +1,3 @@
-import type { AuthorityKindSetting } from './tenant-resolution.util.js';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { AuthModuleOptions } from '../auth-module-options.interface.js';
 import { AuthErrorCode } from '../errors/auth-error-codes.js';
@@ -13,6 +12,7 @@ import type {
   ClientCertificateCredential,
   ClientCertificateLoader,
 } from './client-credentials.interface.js';
+import type { AuthorityKindSetting } from './tenant-resolution.util.js';
 
 /** The configured credential, validated. @internal */
 export type CredentialSource =

@@ -42,6 +42,7 @@ import {
   type LongRunningSessionRecord,
   newSessionKey,
 } from './long-running-session.store.js';
+import { checkOnBehalfOfSupported } from '../tenant-resolution.util.js';
 
 /**
  * Long-running on-behalf-of sessions (Microsoft.Identity.Web's `LongRunningWebApiSessionKey`, MSAL.NET's
@@ -117,6 +118,7 @@ export class LongRunningSessions {
   ): Promise<LongRunningSessionStart> {
     const started = performance.now();
     try {
+      checkOnBehalfOfSupported(this.settings.authorityKind);
       const found = findCaller(options);
       if (found.problem !== undefined) {
         throw noCallerToStart(found.problem);
