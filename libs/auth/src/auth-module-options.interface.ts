@@ -28,8 +28,66 @@ export interface AuthModuleOptions {
    * @default 'https://login.microsoftonline.com/'
    */
   instance?: string;
-  /** Tenant ID (GUID), domain, `common` or `organizations`. */
+  /**
+   * Tenant ID (GUID), domain, `common` or `organizations`. Microsoft Entra External ID: the tenant
+   * GUID or `<tenant>.onmicrosoft.com`, or leave it empty with `instance`
+   * `https://<tenant>.ciamlogin.com/`. Azure AD B2C: use `domain` instead.
+   */
   tenantId: string;
+  /**
+   * The full authority, instead of `instance` + `tenantId` (Microsoft.Identity.Web's `Authority`),
+   * e.g. `https://contoso.ciamlogin.com/contoso.onmicrosoft.com` or, for Azure AD B2C,
+   * `https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_susi`. A trailing `/v2.0` is ignored.
+   * Given together with `instance`, `tenantId`, `domain` or `signUpSignInPolicyId`, they must agree.
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ authority: 'https://contoso.ciamlogin.com/contoso.onmicrosoft.com', tenantId: '', clientId });
+   * ```
+   * @see https://learn.microsoft.com/entra/external-id/customers/concept-authentication-methods-customers
+   */
+  authority?: string;
+  /**
+   * Azure AD B2C: the tenant's domain, e.g. `contoso.onmicrosoft.com` (`AzureAdB2C__Domain`).
+   * @example
+   * ```ts
+   * AuthModule.forRoot({
+   *   instance: 'https://contoso.b2clogin.com/',
+   *   domain: 'contoso.onmicrosoft.com',
+   *   signUpSignInPolicyId: 'B2C_1_susi',
+   *   tenantId: '',
+   *   clientId,
+   * });
+   * ```
+   */
+  domain?: string;
+  /**
+   * Azure AD B2C: the sign-up/sign-in user flow or custom policy (`B2C_1_…`, `B2C_1A_…`). Setting it
+   * selects B2C: the authority is `{instance}{domain}/{policy}`, access tokens must carry this policy
+   * (or `resetPasswordPolicyId`, `editProfilePolicyId`) in `tfp` (else `acr`), their audience is
+   * `clientId`, and on-behalf-of is refused (B2C does not support it).
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ ...b2cOptions, signUpSignInPolicyId: 'B2C_1_susi' });
+   * ```
+   * @see https://learn.microsoft.com/azure/active-directory-b2c/tokens-overview
+   */
+  signUpSignInPolicyId?: string;
+  /**
+   * Azure AD B2C: the password-reset policy; its tokens are accepted too.
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ ...b2cOptions, resetPasswordPolicyId: 'B2C_1_reset' });
+   * ```
+   */
+  resetPasswordPolicyId?: string;
+  /**
+   * Azure AD B2C: the profile-editing policy; its tokens are accepted too.
+   * @example
+   * ```ts
+   * AuthModule.forRoot({ ...b2cOptions, editProfilePolicyId: 'B2C_1_edit' });
+   * ```
+   */
+  editProfilePolicyId?: string;
   /** Application (client) ID of this API's app registration. */
   clientId: string;
   /**

@@ -7,7 +7,7 @@ import { AuthErrorCode } from './errors/auth-error-codes.js';
 import { DEFAULT_AUTH_SCHEME } from './auth.constants.js';
 import { AuthConfigurationError } from './errors/auth.error.js';
 import type { IdentityProviderTransport } from './http/identity-provider-transport.interface.js';
-import { isTenantIdentifier } from './tenant-id.util.js';
+import { checkSingleTenantSettings, normalizeAuthority, type NormalizedAuthority } from './authority.normalize.js';
 import {
   normalizeTokenAcquisitionOptions,
   type TokenAcquisitionSettings,
@@ -28,8 +28,11 @@ export interface NormalizedAuthOptions {
   readonly scheme: string;
   /** The cloud's login host, with a trailing slash. */
   readonly instance: string;
+  /** The authority's path after `instance`: the tenant, or `{domain}/{policy}` for Azure AD B2C. */
   readonly tenantId: string;
   readonly clientId: string;
+  /** The authority: Entra ID, External ID (CIAM) or Azure AD B2C, with the B2C policies. */
+  readonly authority: NormalizedAuthority;
   readonly trustedCa: readonly string[];
   /** The transport given in the options, if any (otherwise the module builds one). */
   readonly identityProviderTransport: IdentityProviderTransport | undefined;
@@ -57,40 +60,19 @@ export function normalizeAuthOptions(
       'Set AzureAd__ClientId (or options.clientId) to the application (client) ID of the app registration.',
     ]);
   }
-  const instance = options.instance ?? 'https://login.microsoftonline.com/';
-  let url: URL;
-  try {
-    url = new URL(instance);
-  } catch (cause) {
-    throw AuthConfigurationError.create(
-      AuthErrorCode.InvalidInstance,
-      `instance '${instance}' is not a URL.`,
-      ["Use the cloud's login host, e.g. https://login.microsoftonline.com/."],
-      { cause },
-    );
-  }
-  if (url.protocol !== 'https:') {
-    throw AuthConfigurationError.create(AuthErrorCode.InvalidInstance, `instance '${instance}' must use https.`, [
-      'Microsoft Entra ID and msal-node only accept https authorities; for local tests use the emulator, which serves https.',
-    ]);
-  }
-  if (!isTenantIdentifier(options.tenantId)) {
-    throw AuthConfigurationError.create(AuthErrorCode.InvalidTenantId, 'tenantId is missing or malformed.', [
-      'Set AzureAd__TenantId to a tenant GUID, a verified domain, "organizations" or "common".',
-    ]);
-  }
-  const base = {
-    instance: url.href.endsWith('/') ? url.href : `${url.href}/`,
-    tenantId: options.tenantId,
-    clientId: options.clientId.trim(),
-  };
+  const authority = normalizeAuthority(options);
+  checkSingleTenantSettings(authority, options);
+  // B2C: every URL is built on `{instance}{domain}/{policy}`, so the "tenant" of the metadata
+  // provider and of msal-node is that path.
+  const base = { instance: authority.instance, tenantId: authority.tenantPath, clientId: options.clientId.trim() };
   return {
     ...base,
     scheme,
+    authority,
     trustedCa: options.trustedCa ?? [],
     identityProviderTransport: options.identityProviderTransport,
     validation: normalizeValidationOptions(options),
-    acquisition: normalizeTokenAcquisitionOptions(options, { ...base, scheme }),
+    acquisition: normalizeTokenAcquisitionOptions(options, { ...base, scheme, authorityKind: authority.kind }),
     longRunningSessions: normalizeLongRunningSessionOptions(options.longRunningSessions),
   };
 }

@@ -46,6 +46,10 @@ export type AzureAdSettingsSource = Readonly<Record<string, string | undefined>>
  *   Entries with `Skip: true` or another type (Key Vault, certificate stores, managed identity) are
  *   skipped; if none is usable, loading fails.
  *
+ * Microsoft Entra External ID and Azure AD B2C: `Authority`, and for B2C (Microsoft.Identity.Web's
+ * `AzureAdB2C` section: pass `'AzureAdB2C'` as `section`) `Domain`, `SignUpSignInPolicyId`,
+ * `ResetPasswordPolicyId`, `EditProfilePolicyId`.
+ *
  * `LongRunningSessions__MaxAgeSeconds` sets `longRunningSessions.maxAgeSeconds`.
  *
  * The `DownstreamApis` section is read too: `DownstreamApis__<Name>__BaseUrl`, `__Scopes`,
@@ -68,6 +72,8 @@ export type AzureAdSettingsSource = Readonly<Record<string, string | undefined>>
  * });
  * // or
  * AuthModule.forRoot(loadAzureAdOptions(process.env));
+ * // Azure AD B2C: AzureAdB2C__Instance, __Domain, __ClientId, __SignUpSignInPolicyId
+ * AuthModule.forRoot(loadAzureAdOptions(process.env, 'AzureAdB2C'));
  * ```
  * @throws AuthConfigurationError when a numeric or boolean setting is malformed (NIW1008), a
  *   `TrustedCaPath` file cannot be read or holds no PEM certificate (NIW1013), or a
@@ -128,6 +134,11 @@ export function loadAzureAdOptions(
     if (value !== undefined) options[key] = value;
   };
   set('instance', text('Instance'));
+  set('authority', text('Authority'));
+  set('domain', text('Domain'));
+  set('signUpSignInPolicyId', text('SignUpSignInPolicyId'));
+  set('resetPasswordPolicyId', text('ResetPasswordPolicyId'));
+  set('editProfilePolicyId', text('EditProfilePolicyId'));
   set('audience', text('Audience'));
   set('audiences', list('Audiences'));
   set('allowedTenants', list('AllowedTenants'));

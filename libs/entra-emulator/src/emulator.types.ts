@@ -84,6 +84,8 @@ export interface SignInInput {
   readonly claims?: string;
   /** Tenant to sign in to. Default: the user's tenant. */
   readonly tenant?: string;
+  /** Azure AD B2C tenants: the user flow signed in with. Default: the tenant's first user flow. */
+  readonly userFlow?: string;
 }
 
 /**

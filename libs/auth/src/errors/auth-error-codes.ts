@@ -76,6 +76,25 @@ export const AuthErrorCode = {
   UnknownAuthScheme: 'NIW1021',
   /** A scheme name is empty, or not letters, digits, `-`, `_` or `.` (at most 64). */
   InvalidAuthSchemeName: 'NIW1022',
+  /**
+   * Azure AD B2C: `signUpSignInPolicyId` (or `resetPasswordPolicyId`, `editProfilePolicyId`) is
+   * missing for a `*.b2clogin.com` instance, or is not a user flow / custom policy name (`B2C_1_…`,
+   * `B2C_1A_…`).
+   */
+  InvalidB2CPolicy: 'NIW1025',
+  /** Azure AD B2C: `domain` (the tenant, e.g. `contoso.onmicrosoft.com`) is missing or malformed. */
+  InvalidB2CDomain: 'NIW1026',
+  /**
+   * `authority` is not an https URL, has no tenant, or contradicts `instance`, `tenantId`, `domain`
+   * or the policy given beside it.
+   */
+  InvalidAuthority: 'NIW1027',
+  // NIW1028: reserved.
+  /**
+   * Entra External ID (CIAM) and Azure AD B2C tenants are single tenants: `common`,
+   * `organizations`, `allowedTenants` and `appHomeTenantId` do not apply to them.
+   */
+  MultiTenantSettingNotSupported: 'NIW1029',
   // 1xxx configuration: add new codes above this line, numbered in order.
 
   // 2xxx authorization (scopes, app permissions, guard metadata).
@@ -136,6 +155,13 @@ export const AuthErrorCode = {
   IdentityProviderUnavailable: 'NIW3020',
   /** The identity provider answered with unusable metadata or JWKS (treated as unavailable, 503). */
   InvalidIdentityProviderMetadata: 'NIW3021',
+  /**
+   * Azure AD B2C: the token's issuer is a legacy `tfp` issuer (`https://…/tfp/{tenant}/{policy}/v2.0/`);
+   * only the tenant-ID issuer is accepted (IDX40002).
+   */
+  B2CTrustFrameworkIssuer: 'NIW3022',
+  /** Azure AD B2C: the token's policy claim (`tfp`, else `acr`) is missing or not one of the configured policies. */
+  B2CPolicyMismatch: 'NIW3023',
   // NIW3101–NIW3105: reserved (moved to NIW1004–NIW1008).
 
   // 4xxx token acquisition (on-behalf-of, client credentials, credentials, cache).
@@ -182,6 +208,13 @@ export const AuthErrorCode = {
   LongRunningSessionNotStarted: 'NIW4017',
   /** The store holding long-running sessions failed (read or write); the session is kept, retry later. */
   LongRunningSessionStoreFailed: 'NIW4018',
+  /**
+   * Azure AD B2C does not support the on-behalf-of flow (it answers AADB2C90086): a B2C-protected
+   * API cannot call a downstream API as the user.
+   */
+  OnBehalfOfNotSupportedByB2C: 'NIW4023',
+  /** A tenant was passed at call time, but the configured Azure AD B2C or External ID authority is one fixed tenant. */
+  TenantOverrideNotSupported: 'NIW4024',
 
   // 6xxx downstream APIs (DownstreamApi, AuthorizationHeaderProvider).
   /** No downstream API is configured under the name given to `DownstreamApi` (a programming error, 500). */

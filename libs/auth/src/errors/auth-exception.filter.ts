@@ -44,7 +44,7 @@ const APP_ONLY_ASSERTION = 7000114;
  * | app-only caller on a route that acquires a user token (`NIW4002`, AADSTS7000114) | `403` + `Bearer error="insufficient_scope"` |
  * | on-behalf-of with another scheme's token acquisition than the caller's (`NIW2005`; logged) | `403` + `Bearer error="insufficient_scope"` |
  * | any other refusal by the identity provider (`invalid_client`, `invalid_scope`…) | `502` with the code and AADSTS number, no description |
- * | configuration or programming errors (`NIW4001`, `4003`–`4006`, `4010`, `4011`) | `500` with the code; the full message is logged |
+ * | configuration or programming errors (`NIW4001`, `4003`–`4006`, `4010`, `4011`, `4023`, `4024`) | `500` with the code; the full message is logged |
  * | {@link DownstreamApiError} (`DownstreamApi`) | `502`, `504` for a timeout, `503` + `Retry-After` when the downstream API asked to retry later |
  *
  * Bodies are Nest-style JSON with the stable `code`; they never contain a token, a secret or text

@@ -13,6 +13,7 @@ import type {
   ClientCertificateCredential,
   ClientCertificateLoader,
 } from './client-credentials.interface.js';
+import type { AuthorityKindSetting } from './tenant-resolution.util.js';
 
 /** The configured credential, validated. @internal */
 export type CredentialSource =
@@ -30,6 +31,8 @@ export interface TokenAcquisitionSettings {
   readonly instance: string;
   readonly clientId: string;
   readonly tenantId: string;
+  /** `b2c` refuses on-behalf-of (NIW4023); `ciam` and `b2c` refuse a tenant override (NIW4024). Default `entra`. */
+  readonly authorityKind?: AuthorityKindSetting;
   readonly appHomeTenantId: string | undefined;
   readonly clientCapabilities: readonly string[];
   readonly credential: CredentialSource | undefined;
@@ -62,7 +65,9 @@ export const DEFAULT_TOKEN_CACHE = {
  */
 export function normalizeTokenAcquisitionOptions(
   options: AuthModuleOptions,
-  base: Pick<TokenAcquisitionSettings, 'instance' | 'clientId' | 'tenantId'> & { readonly scheme?: string },
+  base: Pick<TokenAcquisitionSettings, 'instance' | 'clientId' | 'tenantId' | 'authorityKind'> & {
+    readonly scheme?: string;
+  },
 ): TokenAcquisitionSettings {
   const credentials: CredentialSource[] = [];
   if (options.clientSecret !== undefined) {
@@ -135,6 +140,7 @@ export function normalizeTokenAcquisitionOptions(
     instance: base.instance,
     clientId: base.clientId,
     tenantId: base.tenantId,
+    ...(base.authorityKind ? { authorityKind: base.authorityKind } : {}),
     appHomeTenantId: appHomeTenantId?.trim() || undefined,
     clientCapabilities: [...(capabilities as string[])],
     credential: credentials[0],

@@ -11,7 +11,7 @@ import type { AcquireMode, TokenCache, TokenCacheAnswer } from '../token-cache/t
 import { normalizeClaims, principalFromAssertion } from './claims.util.js';
 import type { MsalTokenRequest, MsalTokenRequester, MsalTokenResponse } from './msal-token.requester.js';
 import { type ScopeSet, ScopeSetRegistry } from './scope-set.registry.js';
-import { checkTenant, resolveAppTenant } from './tenant-resolution.util.js';
+import { checkOnBehalfOfSupported, checkTenant, resolveAppTenant } from './tenant-resolution.util.js';
 import { ITokenAcquisition } from './token-acquisition.js';
 import type { TokenAcquisitionSettings } from './token-acquisition-options.normalize.js';
 import { type AcquiredToken, toAcquisitionResult } from './token-acquisition-result.js';
@@ -91,8 +91,9 @@ export class TokenAcquisitionService extends ITokenAcquisition implements OnModu
       if (found.problem !== undefined) throw noCaller(found.problem);
       caller = found.caller;
       checkCallerScheme(caller, this.settings.scheme);
+      checkOnBehalfOfSupported(this.settings.authorityKind);
       scopeSet = this.scopeSets.userScopes(scopes);
-      tenantOverride = options.tenant === undefined ? '' : checkTenant(options.tenant);
+      tenantOverride = options.tenant === undefined ? '' : checkTenant(options.tenant, this.settings.authorityKind);
     } catch (error) {
       this.stats.failed(error);
       throw error;
@@ -130,7 +131,8 @@ export class TokenAcquisitionService extends ITokenAcquisition implements OnModu
     let tenant: string;
     try {
       scopeSet = this.scopeSets.appScope(scope);
-      const override = options.tenant === undefined ? undefined : checkTenant(options.tenant);
+      const override =
+        options.tenant === undefined ? undefined : checkTenant(options.tenant, this.settings.authorityKind);
       tenant =
         resolveAppTenant(override, this.settings.tenantId, this.settings.appHomeTenantId) ?? this.settings.tenantId;
     } catch (error) {

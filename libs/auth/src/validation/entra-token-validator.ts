@@ -6,6 +6,7 @@ import { TokenValidationError } from '../errors/token-validation.error.js';
 import { OpenIdMetadataProvider } from '../http/openid-metadata.provider.js';
 import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { validateAudience } from './audience-validator.js';
+import { validateB2CClaims } from './b2c-claims-validator.js';
 import type { BearerAuthentication, BearerAuthenticator } from './bearer-authenticator.js';
 import { createPrincipal, readRoles, readScopes, tenantIdOf } from '../principal/entra-claims.util.js';
 import { validateIssuer } from './issuer-validator.js';
@@ -21,7 +22,9 @@ import { ValidatedTokenCache } from './validated-token-cache.js';
  * `crypto.verify` with a `KeyObject` cached per JWKS key; `jose` parses the JWKS); `exp`/`nbf`
  * with the clock skew, and `nbf` not after `exp`; `ver` and audience by version; `tid` (required
  * on v2 tokens); issuer (with `{tenantid}` templates); the tenant allow-list;
- * the signing key's own issuer and cloud; and the "neither `scp` nor `roles`" gate. A validated
+ * the signing key's own issuer and cloud; and the "neither `scp` nor `roles`" gate. With an Azure AD
+ * B2C authority, the audience is the client ID whatever `ver`, the tenant comes from the issuer
+ * (no `tid`; `tfp` issuers refused) and the policy claim must name a configured policy. A validated
  * token is remembered (by SHA-256, until `exp`) so a repeated token costs microseconds.
  *
  * @example
@@ -119,8 +122,17 @@ export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, O
       clockSkewSeconds: v.clockSkewSeconds,
       nowSeconds: Math.floor(Date.now() / 1000),
     });
-    const version = validateAudience(claims, this.options.clientId, v.audiences);
-    const tid = tenantIdOf(claims, version);
+    const authority = this.options.authority;
+    const b2c = authority.kind === 'b2c';
+    // Azure AD B2C: audience = clientId whatever `ver`, the policy claim, the tenant from the issuer.
+    const version = b2c
+      ? claims.ver === '2.0'
+        ? '2.0'
+        : '1.0'
+      : validateAudience(claims, this.options.clientId, v.audiences);
+    const tid = b2c
+      ? validateB2CClaims(claims, this.options.clientId, v.audiences, authority.policies)
+      : tenantIdOf(claims, version);
     const issuers = [...v.validIssuers, snapshot.issuer];
     if (snapshot.v1Issuer) issuers.push(snapshot.v1Issuer);
     validateIssuer(claims.iss, tid, issuers);
@@ -131,7 +143,8 @@ export class EntraTokenValidator implements BearerAuthenticator, OnModuleInit, O
         "Add the tenant ID to 'allowedTenants' to accept callers from this tenant.",
       );
     }
-    validateSigningKeyIssuer(key.jwk, claims, snapshot.issuer, snapshot.cloudInstanceName);
+    // B2C keys carry no issuer and B2C tokens no tid: the IDX4000x key checks are Entra ID's.
+    if (!b2c) validateSigningKeyIssuer(key.jwk, claims, snapshot.issuer, snapshot.cloudInstanceName);
     if (!v.allowWebApiToBeAuthorizedByACL && readScopes(claims).length === 0 && readRoles(claims).length === 0) {
       throw TokenValidationError.create(
         AuthErrorCode.NoScopeOrRoleClaim,

@@ -8,6 +8,7 @@ import { IdentityProviderUnavailableError } from '../errors/identity-provider-un
 import { TokenValidationError } from '../errors/token-validation.error.js';
 import type { AuthPrincipal } from '../principal/auth-principal.interface.js';
 import { validateAudience } from './audience-validator.js';
+import { validateB2CClaims } from './b2c-claims-validator.js';
 import type { BearerAuthentication, BearerAuthenticator } from './bearer-authenticator.js';
 import { createPrincipal, readRoles, readScopes, tenantIdOf, type JwtClaims } from '../principal/entra-claims.util.js';
 import { validateIssuer } from './issuer-validator.js';
@@ -16,6 +17,9 @@ import { checkLifetime, readRs256Header } from './rs256-jws-verifier.js';
 /** The part of passport-azure-ad's `BearerStrategy` options we set. @internal */
 export interface BearerStrategyOptions {
   identityMetadata: string;
+  /** Azure AD B2C: `p=<policyName>` is appended to `identityMetadata`. */
+  isB2C?: boolean;
+  policyName?: string;
   clientID: string;
   audience: string[];
   validateIssuer: boolean;
@@ -49,8 +53,12 @@ type StrategyClass = new (...args: unknown[]) => object;
 export function bearerStrategyOptions(options: NormalizedAuthOptions): BearerStrategyOptions {
   const v = options.validation;
   const single = !v.multiTenant;
+  const authority = options.authority;
+  const b2c = authority.kind === 'b2c';
   return {
-    identityMetadata: `${options.instance}${options.tenantId}/v2.0/.well-known/openid-configuration`,
+    // B2C: passport-azure-ad appends `p=<policy>` to the tenant's metadata URL itself.
+    identityMetadata: `${options.instance}${b2c ? authority.tenant : options.tenantId}/v2.0/.well-known/openid-configuration`,
+    ...(b2c ? { isB2C: true, policyName: authority.policy } : {}),
     clientID: options.clientId,
     audience: [options.clientId, `api://${options.clientId}`, ...v.audiences],
     // passport-azure-ad compares issuers as exact strings and breaks on `/organizations/` (the
@@ -78,6 +86,17 @@ export function checkPassportAzureAdClaims(claims: JwtClaims, options: Normalize
   const v = options.validation;
   // passport-azure-ad checks `exp`/`nbf` only when they are numbers, and never `nbf` after `exp`.
   checkLifetime(claims, { clockSkewSeconds: v.clockSkewSeconds, nowSeconds: Math.floor(Date.now() / 1000) });
+  if (options.authority.kind === 'b2c') {
+    // passport-azure-ad checked the signature and the exact issuer of the policy's metadata.
+    validateB2CClaims(claims, options.clientId, v.audiences, options.authority.policies);
+    if (!v.allowWebApiToBeAuthorizedByACL && readScopes(claims).length === 0 && readRoles(claims).length === 0) {
+      throw TokenValidationError.create(
+        AuthErrorCode.NoScopeOrRoleClaim,
+        'Neither scope nor roles claim was found in the bearer token.',
+      );
+    }
+    return createPrincipal(claims);
+  }
   const version = validateAudience(claims, options.clientId, v.audiences);
   const tid = tenantIdOf(claims, version);
   if (v.multiTenant) {

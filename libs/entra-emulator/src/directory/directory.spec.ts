@@ -54,4 +54,28 @@ describe('ResolvedDirectory', () => {
     );
     expect(() => new ResolvedDirectory({ ...DEFAULT_DIRECTORY, apps: bad })).toThrow(/EMU1016/);
   });
+
+  it('resolves External ID and B2C tenants and refuses misplaced user flows (EMU1017)', () => {
+    const tenant = (t: Record<string, unknown>) => ({
+      name: 'x',
+      id: '775527ff-9a37-4307-8b3d-cc311f58d925',
+      domain: 'x.onmicrosoft.com',
+      ...t,
+    });
+    const build = (t: Record<string, unknown>) => new ResolvedDirectory({ tenants: [tenant(t)], apps: [] });
+    expect(build({ kind: 'b2c', userFlows: ['B2C_1_susi', 'B2C_1A_signin'] }).tenants[0]).toMatchObject({
+      kind: 'b2c',
+      userFlows: ['B2C_1_susi', 'B2C_1A_signin'],
+      policyClaim: 'tfp',
+    });
+    expect(build({ kind: 'ciam' }).tenants[0]).toMatchObject({ kind: 'ciam', userFlows: [] });
+    expect(build({}).tenants[0]?.kind).toBe('entra');
+    for (const bad of [
+      { kind: 'b2c' },
+      { kind: 'b2c', userFlows: ['susi'] },
+      { kind: 'ciam', userFlows: ['B2C_1_susi'] },
+    ]) {
+      expect(() => build(bad)).toThrow(/EMU1017/);
+    }
+  });
 });

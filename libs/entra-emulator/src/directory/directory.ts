@@ -168,7 +168,26 @@ export class ResolvedDirectory {
           : {}),
         ...(p.scopes ? { scopes: new Set(p.scopes.map((s) => s.toLowerCase())) } : {}),
       }));
-      return { name: t.name, id: tid, domain: t.domain, users, policies };
+      const kind = t.kind ?? 'entra';
+      const userFlows = [...list(t.userFlows)];
+      if (
+        kind === 'b2c'
+          ? !userFlows.length || userFlows.some((f) => !/^b2c_1a?_[0-9a-z._-]+$/i.test(f))
+          : userFlows.length
+      )
+        throw new EmulatorConfigurationError(
+          `EMU1017: tenant '${t.name}': userFlows (B2C_1_… or B2C_1A_…, at least one) belong to b2c tenants only.`,
+        );
+      return {
+        name: t.name,
+        id: tid,
+        domain: t.domain,
+        users,
+        policies,
+        kind,
+        userFlows,
+        policyClaim: t.policyClaim ?? 'tfp',
+      };
     });
   }
 

@@ -194,6 +194,19 @@ export interface TenantInput {
   readonly users?: readonly UserInput[];
   /** Conditional Access policies. */
   readonly policies?: readonly ConditionalAccessPolicyInput[];
+  /**
+   * What the tenant emulates (default `entra`):
+   * - `ciam`: a Microsoft Entra External ID tenant: tokens and metadata carry the issuer
+   *   `https://{tid}.ciamlogin.com/{tid}/v2.0` (a name only: nothing is served there);
+   * - `b2c`: an Azure AD B2C tenant: endpoints under `/{tenant}/{userFlow}/` (or `?p={userFlow}`),
+   *   issuer `{base}/{tid}/v2.0/`, access tokens `ver` 1.0 with `tfp` (or `acr`) and no `tid`;
+   *   on-behalf-of answers AADB2C90086.
+   */
+  readonly kind?: 'entra' | 'ciam' | 'b2c';
+  /** `b2c`: the user flows and custom policies served, e.g. `['B2C_1_susi']` (at least one). */
+  readonly userFlows?: readonly string[];
+  /** `b2c`: the claim that names the user flow in tokens. Default `tfp`. */
+  readonly policyClaim?: 'tfp' | 'acr';
 }
 
 /**

@@ -113,6 +113,10 @@ export interface ResolvedTenant {
   readonly domain: string;
   readonly users: readonly ResolvedUser[];
   readonly policies: readonly ResolvedPolicy[];
+  readonly kind: 'entra' | 'ciam' | 'b2c';
+  /** B2C user flows, as configured (matched case-insensitively). */
+  readonly userFlows: readonly string[];
+  readonly policyClaim: 'tfp' | 'acr';
 }
 
 /**

@@ -6,7 +6,8 @@ import { tokenIssuer, type EmulatorState } from './state.js';
 
 /**
  * A token with any claims and header, for negative tests (`EntraEmulator.issueToken`): defaults for
- * `iss`, `iat`, `nbf`, `exp`, `tid`, `ver`, `uti` unless given; a claim set to `undefined` is removed.
+ * `iss`, `iat`, `nbf`, `exp`, `tid`, `ver`, `uti` unless given (B2C tenants: `tfp`/`acr` with the
+ * first user flow and `ver` 1.0 instead of `tid`, `uti`); a claim set to `undefined` is removed.
  * @internal
  */
 export function mintToken(
@@ -17,14 +18,15 @@ export function mintToken(
   options: IssueTokenOptions,
 ): string {
   const version = options.version ?? 2;
+  const tenant = state.directory.tenant(tenantId);
+  // Azure AD B2C: ver 1.0, the first user flow in tfp (or acr), no tid and no uti.
+  const b2c = tenant?.kind === 'b2c' ? { [tenant.policyClaim]: tenant.userFlows[0], ver: '1.0' } : undefined;
   const payload: JsonObject = {
     iss: tokenIssuer(state, tenantId, version),
     iat: now,
     nbf: now,
     exp: now + state.tokenLifetimeSeconds,
-    tid: tenantId,
-    uti: randomToken(16),
-    ver: version === 2 ? '2.0' : '1.0',
+    ...(b2c ?? { tid: tenantId, uti: randomToken(16), ver: version === 2 ? '2.0' : '1.0' }),
     ...claims,
   };
   const alg = options.alg ?? 'RS256';

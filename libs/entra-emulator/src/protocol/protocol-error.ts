@@ -51,9 +51,11 @@ export class EntraProtocolError extends Error {
       readonly suberror?: string;
       readonly claims?: string;
       readonly headers?: Record<string, string>;
+      /** Error-code prefix: `AADSTS` (Entra ID, default) or `AADB2C` (Azure AD B2C tenants). */
+      readonly prefix?: 'AADSTS' | 'AADB2C';
     } = {},
   ) {
-    super(`AADSTS${code}: ${description}`);
+    super(`${extra.prefix ?? 'AADSTS'}${code}: ${description}`);
   }
 }
 
@@ -83,7 +85,7 @@ export function errorBody(
   const timestamp = entraTimestamp(ctx.nowSeconds);
   const body: EntraErrorBody = {
     error: err.error,
-    error_description: `AADSTS${err.code}: ${err.description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
+    error_description: `${err.extra.prefix ?? 'AADSTS'}${err.code}: ${err.description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
     error_codes: [err.code],
     timestamp,
     trace_id: traceId,

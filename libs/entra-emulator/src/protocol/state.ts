@@ -68,7 +68,16 @@ export function issuerFor(baseUrl: string, tid: string, version: 1 | 2): string 
   return version === 2 ? `${baseUrl}/${tid}/v2.0` : `${baseUrl}/${tid}/`;
 }
 
-/** The issuer this emulator writes into tokens of `tid` (honours the `stsV1Issuer` option). @internal */
+/**
+ * The issuer this emulator writes into tokens of `tid` (honours the `stsV1Issuer` option; External
+ * ID and B2C tenants have their own shapes).
+ * @internal
+ */
 export function tokenIssuer(state: EmulatorState, tid: string, version: 1 | 2): string {
+  const kind = state.directory.tenant(tid)?.kind;
+  // External ID: the production issuer host is the tenant ID under ciamlogin.com (a name, never contacted).
+  if (kind === 'ciam') return issuerFor(`https://${tid}.ciamlogin.com`, tid, version);
+  // Azure AD B2C: one issuer for every user flow and token version, with a trailing slash.
+  if (kind === 'b2c') return `${state.baseUrl}/${tid}/v2.0/`;
   return issuerFor(version === 1 && state.behaviour.stsV1Issuer ? STS_V1_BASE : state.baseUrl, tid, version);
 }

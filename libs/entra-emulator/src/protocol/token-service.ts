@@ -1,3 +1,5 @@
+import type { ResolvedTenant } from '../directory/directory.js';
+import { b2cOnBehalfOfRefused, b2cTokenResponse, b2cUserFlow, unknownUserFlow } from './b2c.js';
 import { parseClaims } from './claims-request.js';
 import { authenticateClient, clientAuthMethod, type BasicCredentials, type ClientAuthMethod } from './client-auth.js';
 import { EntraProtocolError, Errors } from './errors.js';
@@ -73,7 +75,9 @@ export class TokenService {
       const multi = MULTI_TENANT.has(tenantSegment);
       const tenant = multi ? undefined : this.state.directory.tenant(tenantSegment);
       if (!multi && !tenant) throw Errors.tenantNotFound(tenantSegment);
+      const flow = tenant?.kind === 'b2c' ? userFlowOfTokenUrl(tenant, tokenUrl) : undefined;
       if (!grantType) throw Errors.missingParameter('grant_type');
+      if (flow && grantType === JWT_BEARER) throw b2cOnBehalfOfRefused();
       if (!clientId) throw Errors.missingParameter('client_id');
       facts = { ...facts, clientId };
       if (basic && form.get('client_id') && basic.id.toLowerCase() !== clientId) {
@@ -100,7 +104,11 @@ export class TokenService {
       } as const;
       const result = grant(req);
       const response =
-        endpointVersion === 1 ? v1Shape(result.response, resource, scope, this.state.clock.now()) : result.response;
+        flow && tenant
+          ? b2cTokenResponse(this.state, tenant, flow, result.response)
+          : endpointVersion === 1
+            ? v1Shape(result.response, resource, scope, this.state.clock.now())
+            : result.response;
       return { response, facts: result.oid ? { ...facts, oid: result.oid } : facts };
     } catch (e) {
       if (e instanceof GrantRefusal) return { error: e.error, facts: { ...facts, oid: e.oid } };
@@ -117,6 +125,7 @@ export class TokenService {
     scopes: readonly string[];
     claims?: string;
     tenant?: string;
+    userFlow?: string;
   }): TokenResponse {
     const dir = this.state.directory;
     const app = dir.app(input.clientId);
@@ -129,7 +138,10 @@ export class TokenService {
     if (input.password !== undefined && user.password !== input.password) throw Errors.badPassword();
     const scopes = input.scopes.join(' ');
     const oidc = ['openid', 'profile', 'offline_access'].filter((s) => !input.scopes.includes(s));
-    return userTokens(
+    const home = tenant ?? dir.tenant(user.tenantId);
+    const flow = home?.kind === 'b2c' ? b2cUserFlow(home, input.userFlow ?? home.userFlows[0]) : undefined;
+    if (home?.kind === 'b2c' && !flow) throw unknownUserFlow(input.userFlow ?? '');
+    const response = userTokens(
       this.state,
       app,
       app.publicClient ? '0' : '1',
@@ -138,5 +150,19 @@ export class TokenService {
       parseClaims(input.claims),
       { amr: ['pwd'], clientInfo: true },
     );
+    return flow && home ? b2cTokenResponse(this.state, home, flow, response) : response;
   }
+}
+
+/** B2C: the user flow of `/{tenant}/{flow}/oauth2/v2.0/token`. @throws EntraProtocolError for an unknown flow */
+function userFlowOfTokenUrl(tenant: ResolvedTenant, tokenUrl: string): string {
+  let segment = new URL(tokenUrl).pathname.split('/').filter(Boolean)[1] ?? '';
+  try {
+    segment = decodeURIComponent(segment);
+  } catch {
+    // kept as sent: an unknown flow
+  }
+  const flow = b2cUserFlow(tenant, segment);
+  if (!flow) throw unknownUserFlow(segment);
+  return flow;
 }

@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { EmulatorRoute } from '../controls/request-log.js';
 import { Errors } from '../protocol/errors.js';
 import { instanceDiscovery, jwks, v1Metadata, v2Metadata } from '../protocol/metadata.js';
-import { issuerFor, tokenIssuer, type EmulatorState } from '../protocol/state.js';
+import { tokenIssuer, type EmulatorState } from '../protocol/state.js';
+import { serveB2CDocument } from './b2c-routes.js';
 import { sendJson } from './http-util.js';
 import { isUserInfoPath, serveUserInfo } from './userinfo.js';
 
@@ -67,6 +68,7 @@ export function serveDocument(state: EmulatorState, res: ServerResponse, method:
   if (method !== 'GET' && method !== 'HEAD') throw Errors.methodNotAllowed();
   const tenant = MULTI.has(t) ? undefined : dir.tenant(t);
   if (!MULTI.has(t) && !tenant && t !== 'common') throw Errors.tenantNotFound(segments[0] ?? '', 'invalid_tenant');
+  if (tenant?.kind === 'b2c') return serveB2CDocument(state, res, p, tenant);
   if (route === 'metadata') {
     const version = rest === 'v2.0/.well-known/openid-configuration' ? 2 : 1;
     if (version === 2 || rest === '.well-known/openid-configuration') {
@@ -83,7 +85,7 @@ export function serveDocument(state: EmulatorState, res: ServerResponse, method:
   if (route === 'jwks') {
     const keys = state.keys.published;
     if (rest === 'discovery/v2.0/keys') {
-      sendJson(res, 200, jwks(keys, tenant ? issuerFor(base, tenant.id, 2) : `${base}/{tenantid}/v2.0`), cacheable);
+      sendJson(res, 200, jwks(keys, tenant ? tokenIssuer(state, tenant.id, 2) : `${base}/{tenantid}/v2.0`), cacheable);
       return 200;
     }
     if (rest === 'discovery/keys') {

@@ -43,6 +43,7 @@ import {
   type LongRunningSessionRecord,
   newSessionKey,
 } from './long-running-session.store.js';
+import { checkOnBehalfOfSupported } from '../tenant-resolution.util.js';
 
 /**
  * Long-running on-behalf-of sessions (Microsoft.Identity.Web's `LongRunningWebApiSessionKey`, MSAL.NET's
@@ -118,6 +119,7 @@ export class LongRunningSessions {
   ): Promise<LongRunningSessionStart> {
     const started = performance.now();
     try {
+      checkOnBehalfOfSupported(this.settings.authorityKind);
       const found = findCaller(options);
       if (found.problem !== undefined) {
         throw noCallerToStart(found.problem);
