@@ -232,4 +232,48 @@ describe('emulator fidelity to Entra ID', () => {
       ]);
     });
   });
+  describe('cross-origin code redemption (browser clients such as Swagger UI)', () => {
+    const call = (method: string, headers: Record<string, string>, body = '') =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+        const url = new URL(`${emu.baseUrl}/${contoso.id}/oauth2/v2.0/token`);
+        const req = https.request(url, { method, headers, ca: [emu.caCertPem] }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+
+    it('answers the preflight with the origin, POST and the requested headers', async () => {
+      const res = await call('OPTIONS', {
+        origin: 'http://127.0.0.1:5000',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-requested-with',
+      });
+      expect(res.status).toBe(204);
+      expect(res.headers).toMatchObject({
+        'access-control-allow-origin': 'http://127.0.0.1:5000',
+        'access-control-allow-methods': 'POST, OPTIONS',
+        'access-control-allow-headers': 'content-type, x-requested-with',
+      });
+    });
+
+    it('puts the origin on token errors too, so the browser can read them', async () => {
+      const res = await call(
+        'POST',
+        { origin: 'http://127.0.0.1:5000', 'content-type': 'application/x-www-form-urlencoded' },
+        new URLSearchParams({ grant_type: 'authorization_code', client_id: demoClient.clientId, code: 'x' }).toString(),
+      );
+      expect(res.status).toBe(400);
+      expect(res.headers['access-control-allow-origin']).toBe('http://127.0.0.1:5000');
+    });
+
+    it('sends no CORS headers without an Origin', async () => {
+      const res = await call('OPTIONS', {});
+      expect(res.status).toBe(400);
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
 });

@@ -6,6 +6,7 @@ import type { EmulatorState } from '../protocol/state.js';
 import type { TokenRequestFacts, TokenService } from '../protocol/token-service.js';
 import { isGuid, newGuid } from '../util/encoding.js';
 import { authorize } from './authorize.js';
+import { applyTokenEndpointCors } from './cors.js';
 import { serveControl, type ControlRouteHandler } from './control-server.js';
 import { serveDocument, type RoutedPath } from './document-routes.js';
 import { applyFault, type ErrorContext } from './fault-response.js';
@@ -98,6 +99,11 @@ export class EmulatorHandler {
         durationMs: Date.now() - started,
       });
     };
+
+    if (route === 'token' && applyTokenEndpointCors(req, res, method)) {
+      record({ status: 204 });
+      return;
+    }
 
     const fault = this.faults.take(route, path, method);
     if (fault) {
