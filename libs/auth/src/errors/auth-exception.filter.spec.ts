@@ -224,4 +224,14 @@ describe('TokenAcquisitionExceptionFilter (deprecated name)', () => {
     expect(reply).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
     expect(reply.message).not.toContain('store failed');
   });
+  it.each([
+    [AuthErrorCode.LongRunningSessionNotFound, 404],
+    [AuthErrorCode.LongRunningSessionExpired, 410],
+    [AuthErrorCode.LongRunningSessionRevoked, 410],
+    [AuthErrorCode.LongRunningSessionNotStarted, 502],
+  ])('answers a long-running session error %s at the HTTP edge with %i, never 500', (code, status) => {
+    const reply = replyFor(LongRunningSessionError.create(code, 'The session detail.', [], { flow: 'onBehalfOf' }));
+    expect(reply.status).toBe(status);
+    expect(reply.message).not.toContain('session detail');
+  });
 });

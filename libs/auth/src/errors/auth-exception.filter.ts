@@ -171,6 +171,29 @@ export function replyFor(
       message: 'The session store is unavailable. Retry later.',
     };
   }
+  if (e.code === AuthErrorCode.LongRunningSessionNotFound) {
+    // A key that is unknown, ended, or another application's: nothing to act on (and no hint of
+    // whether it ever existed).
+    return { status: HttpStatus.NOT_FOUND, error: 'Not Found', headers: {}, message: 'No such long-running session.' };
+  }
+  if (e.code === AuthErrorCode.LongRunningSessionExpired || e.code === AuthErrorCode.LongRunningSessionRevoked) {
+    // The session has ended for good: the user must call again (sign in) to start a new one.
+    return {
+      status: HttpStatus.GONE,
+      error: 'Gone',
+      headers: {},
+      message: 'The long-running session has ended; start a new one from a request of the signed-in user.',
+    };
+  }
+  if (e.code === AuthErrorCode.LongRunningSessionNotStarted) {
+    // No refresh token came back, or the incoming token names no user: nothing can back a session.
+    return {
+      status: HttpStatus.BAD_GATEWAY,
+      error: 'Bad Gateway',
+      headers: {},
+      message: 'No long-running session could be started for this caller.',
+    };
+  }
   if (e.status !== undefined) {
     // The identity provider answered and refused (wrong credential, unknown scope, app not found…):
     // our configuration or the directory is wrong, not the caller's request. Its description may
