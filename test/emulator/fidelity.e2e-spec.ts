@@ -236,7 +236,7 @@ describe('emulator fidelity to Entra ID', () => {
     const call = (method: string, headers: Record<string, string>, body = '') =>
       new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
         const url = new URL(`${emu.baseUrl}/${contoso.id}/oauth2/v2.0/token`);
-        const req = https.request(url, { method, headers, ca: [emu.caCertPem] }, (res) => {
+        const req = https.request(url, { method, headers, agent: emu.httpsAgent() }, (res) => {
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (c: string) => (text += c));
